@@ -1,0 +1,60 @@
+"""
+Schemas, models, normalizers and a linter for Anthropic Messages API payloads.
+
+Tells you, before a request is sent, whether the API would accept it, and if not,
+where and why, in the API's own path and wording::
+
+    >>> from messages_schema import lint
+    >>> [f.code for f in lint({"model": "claude-sonnet-4-5", "messages": []})]
+    ['SCH001']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from messages_schema.config import LintConfig
+from messages_schema.exceptions import (
+    ConfigError,
+    MessagesSchemaError,
+    SchemaNotFoundError,
+    StreamError,
+    StructureError,
+    UnknownRuleError,
+)
+from messages_schema.findings import Applicability, Edit, Finding, Fix, Location, Severity
+from messages_schema.linter import Linter, is_valid, lint
+
+__all__ = [
+    "Applicability",
+    "ConfigError",
+    "Edit",
+    "Finding",
+    "Fix",
+    "LintConfig",
+    "Linter",
+    "Location",
+    "MessagesSchemaError",
+    "SchemaNotFoundError",
+    "Severity",
+    "StreamError",
+    "StructureError",
+    "UnknownRuleError",
+    "is_valid",
+    "lint",
+]
+
+_LAZY_SUBMODULES = frozenset({"models", "rules", "schemas", "stream", "normalize", "converter"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("messages-schema")
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -1,0 +1,268 @@
+"""
+Structural validation against the shipped schemas, worded the way the API words it.
+
+Two validators per kind, built once: ``jsonschema-rs`` answers "valid?" on the hot
+path; python ``jsonschema`` explains a rejection, one error per problem, in the API's
+(pydantic's) phrasing: ``Field required``, ``Extra inputs are not permitted``,
+``Input should be 'a' or 'b'``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import jsonschema
+import jsonschema_rs
+from jsonschema.exceptions import ValidationError
+
+from messages_schema import schemas
+from messages_schema._types import JSONValue, Path
+
+#: Codes of the structural checks, by what went wrong.
+MISSING, EXTRA, TYPE, LITERAL, TAG, RANGE, LENGTH, PATTERN, OTHER = (
+    "SCH001",
+    "SCH002",
+    "SCH003",
+    "SCH004",
+    "SCH005",
+    "SCH006",
+    "SCH007",
+    "SCH008",
+    "SCH009",
+)
+
+_TYPE_WORDS = {
+    "string": "a valid string",
+    "integer": "a valid integer",
+    "number": "a valid number",
+    "boolean": "a valid boolean",
+    "array": "a valid list",
+    "object": "a valid dictionary",
+    "null": "None",
+}
+
+
+@attrs.frozen
+class Problem:
+    """One structural problem: where, which check, and the API's wording."""
+
+    path: Path
+    code: str
+    message: str
+    #: For a union tag problem, the unknown tag; for an extra key, the key.
+    detail: str | None = None
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return repr(value)
+
+
+def _join_or(values: list[Any]) -> str:
+    shown = [_literal(v) for v in values]
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _number(value: Any) -> str:
+    return repr(value)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def _type_message(expected: Any) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    words = [_TYPE_WORDS.get(n, n) for n in names if n != "null"]
+    return "Input should be " + (" or ".join(words) if words else "None")
+
+
+def _branch_of(error: ValidationError) -> int:
+    return int(error.relative_schema_path[0]) if error.relative_schema_path else -1
+
+
+def _root_type_mismatch(errors: list[ValidationError]) -> bool:
+    return any(
+        e.validator in ("type", "const", "enum") and not e.relative_path for e in errors
+    )
+
+
+def _translate(error: ValidationError) -> Iterator[Problem]:
+    path: Path = tuple(error.absolute_path)
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        yield Problem(path + (missing,), MISSING, "Field required")
+    elif kind == "additionalProperties":
+        props = schema.get("properties", {})
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        if isinstance(error.instance, dict):
+            for key in error.instance:
+                if key not in props and not any(p.search(key) for p in patterns):
+                    yield Problem(path + (key,), EXTRA, "Extra inputs are not permitted", key)
+    elif kind == "type":
+        yield Problem(path, TYPE, _type_message(error.validator_value))
+    elif kind == "enum":
+        values = list(error.validator_value)
+        if path and path[-1] == "type" and isinstance(error.instance, str | type(None)):
+            # The API lists the expected tags sorted (AstrBotDevs/AstrBot#4444).
+            tags = ", ".join(_literal(v) for v in sorted(v for v in values if v is not None))
+            if error.instance is None:
+                msg = "Unable to extract tag using discriminator 'type'"
+            else:
+                msg = (
+                    f"Input tag {_literal(error.instance)} found using 'type' does not match "
+                    f"any of the expected tags: {tags}"
+                )
+            yield Problem(path[:-1], TAG, msg, str(error.instance))
+        else:
+            yield Problem(path, LITERAL, f"Input should be {_join_or(values)}")
+    elif kind == "const":
+        yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}")
+    elif kind == "minimum":
+        msg = f"Input should be greater than or equal to {_number(error.validator_value)}"
+        yield Problem(path, RANGE, msg)
+    elif kind == "maximum":
+        msg = f"Input should be less than or equal to {_number(error.validator_value)}"
+        yield Problem(path, RANGE, msg)
+    elif kind == "exclusiveMinimum":
+        yield Problem(path, RANGE, f"Input should be greater than {_number(error.validator_value)}")
+    elif kind == "exclusiveMaximum":
+        yield Problem(path, RANGE, f"Input should be less than {_number(error.validator_value)}")
+    elif kind in ("minLength", "maxLength"):
+        n = error.validator_value
+        bound = "at least" if kind == "minLength" else "at most"
+        unit = "character" if n == 1 else "characters"
+        yield Problem(path, LENGTH, f"String should have {bound} {n} {unit}")
+    elif kind in ("minItems", "maxItems"):
+        n = error.validator_value
+        bound = "at least" if kind == "minItems" else "at most"
+        unit = "item" if n == 1 else "items"
+        have = len(error.instance) if isinstance(error.instance, list) else 0
+        yield Problem(path, LENGTH, f"List should have {bound} {n} {unit} after validation, not {have}")
+    elif kind == "pattern":
+        yield Problem(path, PATTERN, f"String should match pattern '{error.validator_value}'")
+    elif kind in ("anyOf", "oneOf"):
+        yield from _translate_union(error)
+    else:
+        yield Problem(path, OTHER, error.message)
+
+
+def _translate_union(error: ValidationError) -> Iterator[Problem]:
+    """Report the branch the value's JSON type selects, never "not valid under any"."""
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(_branch_of(sub), []).append(sub)
+    fitting = [errs for errs in branches.values() if not _root_type_mismatch(errs)]
+    if len(fitting) >= 1:
+        # The value has the right JSON type for at least one branch: that branch's
+        # errors are the real ones (the first, as pydantic's smart mode would try it).
+        for sub in fitting[0]:
+            yield from _translate(sub)
+        return
+    expected: list[str] = []
+    for member in error.validator_value:
+        declared = member.get("type") if isinstance(member, dict) else None
+        if declared is None and isinstance(member, dict):
+            declared = "object" if ("$ref" in member or "properties" in member) else None
+        if isinstance(declared, str) and declared not in expected:
+            expected.append(declared)
+    if "array" in expected:
+        # `str | list` content: the API reports only the list option
+        # (`messages.5.content: Input should be a valid list`, see docs/evidence).
+        expected = ["array"]
+    yield Problem(tuple(error.absolute_path), TYPE, _type_message(expected or ["object"]))
+
+
+#: Union members most often seen first: ``anyOf`` stops at the first match.
+_FREQUENT = ("user", "assistant", "text", "tool_use", "tool_result", "thinking", "image",
+             "document", "base64", "ephemeral", "enabled", "auto", "custom", "content_block_delta")
+
+
+def _fast_variant(node: Any) -> Any:
+    """
+    Rewrite tagged unions as ``anyOf`` of their members, frequent tags first.
+
+    The shipped schemas dispatch with ``if``/``then`` so that an error names the branch
+    the tag selects; that costs one ``if`` per member on every object. Every member
+    pins its own tag, so ``anyOf`` accepts exactly the same documents, and on valid
+    input it stops at the first member, which is all the accept path needs.
+    """
+    if isinstance(node, dict):
+        disc = node.get("discriminator")
+        if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
+            mapping: dict[str, str] = disc["mapping"]
+            rank = {t: i for i, t in enumerate(_FREQUENT)}
+            refs: list[str] = []
+            for tag in sorted(mapping, key=lambda t: rank.get(t, len(rank))):
+                if mapping[tag] not in refs:
+                    refs.append(mapping[tag])
+            return {"anyOf": [{"$ref": r} for r in refs]}
+        return {k: _fast_variant(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fast_variant(v) for v in node]
+    return node
+
+
+@functools.cache
+def _fast_registry() -> tuple[Any, dict[str, Any]]:
+    docs = {stem: _fast_variant(schemas.shared(stem)) for stem in schemas.NAMES}
+    return jsonschema_rs.Registry([(schemas.uri(s), d) for s, d in docs.items()]), docs
+
+
+class Structure:
+    """The compiled structural validators of one schema."""
+
+    def __init__(self, name: str) -> None:
+        self.name = schemas.name_for_kind(name)
+        rs_registry, fast_docs = _fast_registry()
+        self._fast = jsonschema_rs.validator_for(fast_docs[self.name], registry=rs_registry)
+        self._slow = jsonschema.Draft202012Validator(
+            schemas.shared(self.name), registry=schemas.registry()
+        )
+
+    def is_valid(self, document: JSONValue) -> bool:
+        """Return whether *document* matches the schema (fast, no explanation)."""
+        return bool(self._fast.is_valid(document))
+
+    def problems(self, document: JSONValue) -> list[Problem]:
+        """Return every structural problem of *document*, each once."""
+        seen: set[tuple[Path, str, str]] = set()
+        out: list[Problem] = []
+        for error in self._slow.iter_errors(document):
+            for problem in _translate(error):
+                key = (problem.path, problem.code, problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(problem)
+        return out
+
+
+@functools.cache
+def structure_for(name: str) -> Structure:
+    """Return the cached `Structure` of the schema *name* (a stem or a kind)."""
+    return Structure(schemas.name_for_kind(name))

@@ -1,0 +1,35 @@
+"""Type aliases shared across the package."""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+#: Any value ``orjson.loads`` can return.
+JSONValue: TypeAlias = "dict[str, JSONValue] | list[JSONValue] | str | int | float | bool | None"
+#: A decoded JSON object.
+JSONObject: TypeAlias = "dict[str, JSONValue]"
+#: One step of a path into a JSON document: an object key or an array index.
+PathSegment: TypeAlias = str | int
+#: A path into a JSON document, outermost segment first.
+Path: TypeAlias = tuple[PathSegment, ...]
+#: The documents `messages_schema.lint` knows how to check.
+Kind: TypeAlias = Literal[
+    "request",
+    "response",
+    "stream",
+    "count_tokens",
+    "batch_request",
+    "batch_result",
+    "error",
+]
+
+#: Every kind, in the order the documentation lists them.
+KINDS: tuple[Kind, ...] = (
+    "request",
+    "response",
+    "stream",
+    "count_tokens",
+    "batch_request",
+    "batch_result",
+    "error",
+)

@@ -1,0 +1,174 @@
+"""`LintConfig`: what to check, as a frozen, hashable value."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from messages_schema._types import KINDS
+from messages_schema.exceptions import ConfigError
+
+__all__ = ["LintConfig"]
+
+
+def _codes(value: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    out: list[str] = []
+    for item in value:
+        out.extend(part.strip().upper() for part in str(item).split(",") if part.strip())
+    return tuple(out)
+
+
+def _betas(value: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    out: list[str] = []
+    for item in value:
+        out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def _per_file(value: Mapping[str, Iterable[str]] | Iterable[tuple[str, Iterable[str]]]) -> tuple[
+    tuple[str, tuple[str, ...]], ...
+]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(glob), _codes(codes)) for glob, codes in items)
+
+
+@attrs.frozen(kw_only=True)
+class LintConfig:
+    """
+    What to check. Frozen and hashable; build variants with `attrs.evolve`.
+
+    Attributes:
+        select: Codes or prefixes to enable (empty: every stable rule).
+        ignore: Codes or prefixes to disable. The more specific selector wins.
+        betas: ``anthropic-beta`` values the request is sent with; they unlock
+            beta-only fields.
+        model: Model id for capability rules; ``None`` uses the payload's ``model``.
+        preview: Also run rules in preview.
+        capabilities: Path of a TOML model table that extends or overrides the
+            shipped one.
+        retired_model_is_error: Report a model past its retirement date as an error
+            (gateways) rather than a warning (stored conversations).
+        per_file_ignores: ``(glob, codes)`` pairs applied by the CLI.
+        kind: Default document kind for the CLI.
+
+    .. versionadded:: 0.1.0
+    """
+
+    select: tuple[str, ...] = attrs.field(default=(), converter=_codes)
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_codes)
+    betas: tuple[str, ...] = attrs.field(default=(), converter=_betas)
+    model: str | None = None
+    preview: bool = False
+    capabilities: str | None = None
+    retired_model_is_error: bool = False
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = attrs.field(
+        default=(), converter=_per_file
+    )
+    kind: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind is not None and self.kind not in KINDS:
+            msg = f"kind {self.kind!r} is not one of {', '.join(KINDS)}"
+            raise ConfigError(msg)
+
+    @classmethod
+    def from_mapping(cls, table: Mapping[str, Any], *, source: str = "config") -> LintConfig:
+        """
+        Build a config from a ``[tool.messages-schema]``-shaped mapping.
+
+        Keys use dashes or underscores (``per-file-ignores``). Unknown keys raise.
+
+        Raises:
+            ConfigError: An unknown key or a value of the wrong type.
+        """
+        fields = {f.name for f in attrs.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        unknown = []
+        for key, value in table.items():
+            name = key.replace("-", "_")
+            if name not in fields:
+                unknown.append(key)
+                continue
+            kwargs[name] = value
+        if unknown:
+            msg = f"{source}: unknown key(s) {', '.join(sorted(unknown))}"
+            raise ConfigError(msg)
+        for name in ("preview", "retired_model_is_error"):
+            if name in kwargs and not isinstance(kwargs[name], bool):
+                msg = f"{source}: {name.replace('_', '-')} must be true or false"
+                raise ConfigError(msg)
+        for name in ("model", "capabilities", "kind"):
+            if name in kwargs and not isinstance(kwargs[name], str):
+                msg = f"{source}: {name} must be a string"
+                raise ConfigError(msg)
+        for name in ("select", "ignore", "betas"):
+            value = kwargs.get(name)
+            if value is not None and not (
+                isinstance(value, str)
+                or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            ):
+                msg = f"{source}: {name} must be a list of strings"
+                raise ConfigError(msg)
+        if "per_file_ignores" in kwargs and not isinstance(kwargs["per_file_ignores"], Mapping):
+            msg = f"{source}: per-file-ignores must be a table of glob = [codes]"
+            raise ConfigError(msg)
+        try:
+            return cls(**kwargs)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{source}: {exc}") from exc
+
+    @classmethod
+    def from_pyproject(cls, path: str | Path) -> LintConfig:
+        """
+        Read ``[tool.messages-schema]`` from the ``pyproject.toml`` at *path*.
+
+        A missing table gives the default config.
+
+        Raises:
+            ConfigError: The file does not parse, or the table is not valid.
+        """
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            msg = f"{path}: {exc}"
+            raise ConfigError(msg) from exc
+        table = data.get("tool", {}).get("messages-schema", {})
+        if not isinstance(table, dict):
+            msg = f"{path}: [tool.messages-schema] must be a table"
+            raise ConfigError(msg)
+        config = cls.from_mapping(table, source=f"{path} [tool.messages-schema]")
+        if config.capabilities and not Path(config.capabilities).is_absolute():
+            config = attrs.evolve(config, capabilities=str(path.parent / config.capabilities))
+        return config
+
+    @classmethod
+    def discover(cls, start: str | Path) -> tuple[LintConfig, Path | None]:
+        """
+        Find the nearest ``pyproject.toml`` with a ``[tool.messages-schema]`` table.
+
+        Searches *start* (a file or folder) and its parents, as ruff does.
+        Returns the config and the file it came from (``None``: defaults).
+        """
+        here = Path(start).resolve()
+        if not here.is_dir():
+            here = here.parent
+        for folder in (here, *here.parents):
+            candidate = folder / "pyproject.toml"
+            if candidate.is_file():
+                try:
+                    data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                    msg = f"{candidate}: {exc}"
+                    raise ConfigError(msg) from exc
+                if "messages-schema" in data.get("tool", {}):
+                    return cls.from_pyproject(candidate), candidate
+        return cls(), None

@@ -1,0 +1,86 @@
+"""
+Exceptions raised by messages_schema.
+
+Problems *in payloads* are never raised; they are returned as `messages_schema.Finding`
+objects. Exceptions are for misuse of the library:
+
+* MessagesSchemaError
+  x ConfigError          (also ValueError)   bad ``[tool.messages-schema]`` table or option
+  x UnknownRuleError     (also LookupError)  ``get_rule("TOOL999")``, ``select=("XYZ",)``
+  x SchemaNotFoundError  (also LookupError)  ``schemas.load("nope")``
+  x StructureError       (also ValueError)   ``structure()`` or ``loads()`` failed
+  x StreamError          (also ValueError)   an accumulator got an event it cannot apply
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from messages_schema.findings import Finding
+
+__all__ = [
+    "ConfigError",
+    "MessagesSchemaError",
+    "SchemaNotFoundError",
+    "StreamError",
+    "StructureError",
+    "UnknownRuleError",
+]
+
+
+class MessagesSchemaError(Exception):
+    """Base class of every exception this package raises on purpose."""
+
+
+class ConfigError(MessagesSchemaError, ValueError):
+    """A configuration value or option is not valid."""
+
+
+class UnknownRuleError(MessagesSchemaError, LookupError):
+    """A rule code or prefix names no rule."""
+
+    def __init__(self, selector: str, suggestion: str | None = None) -> None:
+        self.selector = selector
+        self.suggestion = suggestion
+        msg = f"{selector!r} names no rule or prefix"
+        if suggestion:
+            msg += f"; did you mean {suggestion!r}?"
+        super().__init__(msg)
+
+
+class SchemaNotFoundError(MessagesSchemaError, LookupError):
+    """No shipped schema has the requested name."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        msg = f"no schema named {name!r}; known: {', '.join(self.known)}"
+        super().__init__(msg)
+
+
+class StructureError(MessagesSchemaError, ValueError):
+    """
+    A JSON value could not be turned into a model.
+
+    ``findings`` lists every problem, each with a path, as lint findings do.
+    """
+
+    def __init__(self, cls_name: str, findings: Sequence[Finding]) -> None:
+        self.cls_name = cls_name
+        self.findings = tuple(findings)
+        lines = [f"{f.api_path or '<root>'}: {f.message}" for f in self.findings[:10]]
+        more = len(self.findings) - len(lines)
+        if more > 0:
+            lines.append(f"... and {more} more")
+        msg = f"cannot structure {cls_name}:\n  " + "\n  ".join(lines)
+        super().__init__(msg)
+
+
+class StreamError(MessagesSchemaError, ValueError):
+    """A stream accumulator received an event it cannot apply."""
+
+    def __init__(self, message: str, *, index: int | None = None) -> None:
+        self.index = index
+        super().__init__(message if index is None else f"event {index}: {message}")

@@ -1,0 +1,328 @@
+"""
+The linter: structural validation plus the rule registry, in one pass per document.
+
+``Linter(config)`` is built once per configuration (its rules grouped by kind and node)
+and reused; `lint` and `is_valid` use a cached one per config.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeAlias
+
+from messages_schema import _jsonio
+from messages_schema._apipath import api_path
+from messages_schema._betas import betas_for
+from messages_schema._structural import TAG, Problem, structure_for
+from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path
+from messages_schema.config import LintConfig
+from messages_schema.exceptions import ConfigError
+from messages_schema.findings import Finding, Location, Severity
+from messages_schema.rules import RULES, Node, Rule, select_rules
+from messages_schema.rules._context import Context
+from messages_schema.rules._registry import REQUEST_KINDS, Violation
+
+__all__ = ["Linter", "is_valid", "lint"]
+
+Document: TypeAlias = "JSONValue | bytes | bytearray | memoryview"
+_RESPONSE_KINDS = frozenset({"response", "stream", "batch_result", "error"})
+
+
+def _check_kind(kind: str) -> Kind:
+    if kind not in KINDS:
+        msg = f"kind must be one of {', '.join(KINDS)}, not {kind!r}"
+        raise ConfigError(msg)
+    return kind  # type: ignore[return-value]
+
+
+class Linter:
+    """
+    A compiled linter for one `LintConfig`.
+
+    Build it once and call `lint`, `iter_findings` or `is_valid` for each document;
+    it holds no per-document state and is safe to share between threads.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, config: LintConfig | None = None) -> None:
+        self.config = config or LintConfig()
+        self.rules: tuple[Rule, ...] = select_rules(
+            self.config.select, self.config.ignore, preview=self.config.preview
+        )
+        self.enabled = frozenset(r.code for r in self.rules)
+        self._by_kind_node: dict[tuple[str, Node], tuple[Rule, ...]] = {}
+        for kind in KINDS:
+            for node in Node:
+                self._by_kind_node[(kind, node)] = tuple(
+                    r for r in self.rules if r.node is node and kind in r.kinds and r.func
+                )
+
+    # -- public doors -----------------------------------------------------------------
+
+    def lint(self, document: Document, *, kind: str = "request") -> list[Finding]:
+        """
+        Return every finding for *document*, sorted by path then code.
+
+        Args:
+            document: A decoded JSON value, or JSON text as ``bytes`` or ``str``. For
+                ``kind="stream"``: a list of event objects, or SSE text.
+            kind: What the document is: ``request``, ``response``, ``stream``,
+                ``count_tokens``, ``batch_request``, ``batch_result`` or ``error``.
+        """
+        return sorted(self.iter_findings(document, kind=kind), key=Finding.sort_key)
+
+    def iter_findings(self, document: Document, *, kind: str = "request") -> Iterator[Finding]:
+        """Yield every finding for *document*, in no particular order."""
+        kind = _check_kind(kind)
+        if kind == "stream":
+            from messages_schema.stream import stream_findings
+
+            yield from stream_findings(document, linter=self)
+            return
+        if isinstance(document, bytes | bytearray | memoryview | str):
+            try:
+                document = _jsonio.decode(document)
+            except _jsonio.InvalidJSON as exc:
+                if "SCH000" in self.enabled:
+                    yield self._finding("SCH000", str(exc), (), kind, None)
+                return
+        yield from self._check_value(document, kind)
+
+    def is_valid(self, document: Document, *, kind: str = "request") -> bool:
+        """
+        Return whether *document* has no error-severity finding.
+
+        Same verdict as ``not any(f.is_error for f in lint(document))``, on a fast path:
+        the compiled structural validator first, the detailed one only on rejection.
+        """
+        kind = _check_kind(kind)
+        if kind == "stream":
+            return not any(f.is_error for f in self.iter_findings(document, kind=kind))
+        if isinstance(document, bytes | bytearray | memoryview | str):
+            try:
+                document = _jsonio.decode(document)
+            except _jsonio.InvalidJSON:
+                return "SCH000" not in self.enabled
+        if not structure_for(kind).is_valid(document):
+            if any(f.is_error for f in self._structural(document, kind)):
+                return False
+        return not any(f.is_error for f in self._semantic(document, kind))
+
+    # -- passes -----------------------------------------------------------------------
+
+    def _check_value(self, document: JSONValue, kind: str) -> Iterator[Finding]:
+        if not structure_for(kind).is_valid(document):
+            yield from self._structural(document, kind)
+        yield from self._semantic(document, kind)
+
+    def _structural(self, document: JSONValue, kind: str) -> Iterator[Finding]:
+        prefix: Path = ("params",) if kind == "batch_request" else ()
+        for problem in structure_for(kind).problems(document):
+            code, message, api_error = self._classify(problem, prefix, kind)
+            if code is None or code not in self.enabled:
+                continue
+            yield self._finding(code, message, problem.path, kind, document, api_error=api_error)
+
+    def _classify(
+        self, problem: Problem, prefix: Path, kind: str
+    ) -> tuple[str | None, str, str | None]:
+        """Map a structural problem to a code, honouring betas and response leniency."""
+        if kind in REQUEST_KINDS and problem.path[: len(prefix)] == prefix:
+            inner = problem.path[len(prefix) :]
+            tag = problem.detail if problem.code == TAG else None
+            if problem.code in ("SCH002", TAG):
+                unlocking = betas_for(inner, tag)
+                if unlocking is not None:
+                    if any(b in self.config.betas for b in unlocking):
+                        return None, "", None
+                    what = f"`{inner[-1]}`" if tag is None else f"type `{tag}`"
+                    hint = " or ".join(f"`{b}`" for b in unlocking)
+                    message = (
+                        f"{problem.message} ({what} is beta-only: "
+                        f"send `anthropic-beta: {unlocking[-1]}`"
+                        + (f"; any of {hint} unlocks it" if len(unlocking) > 1 else "")
+                        + ")"
+                    )
+                    return "SCH010", message, problem.message
+        if problem.code == TAG and kind in _RESPONSE_KINDS:
+            return "SCH011", problem.message, None
+        return problem.code, problem.message, None
+
+    def _semantic(self, document: JSONValue, kind: str) -> Iterator[Finding]:
+        if not isinstance(document, dict):
+            return
+        if kind in REQUEST_KINDS:
+            body: Any = document
+            prefix: Path = ()
+            if kind == "batch_request":
+                for entry in self._by_kind_node[(kind, Node.ITEM)]:
+                    yield from self._run(entry, None, document, (), kind, document)
+                body = document.get("params")
+                prefix = ("params",)
+                if not isinstance(body, dict):
+                    return
+            yield from self._walk_request(body, prefix, kind, document)
+        else:
+            for entry in self._by_kind_node[(kind, Node.DOCUMENT)]:
+                yield from self._run(entry, None, document, (), kind, document)
+
+    def _walk_request(
+        self, body: JSONObject, prefix: Path, kind: str, root: JSONObject
+    ) -> Iterator[Finding]:
+        ctx = Context(body, kind=kind, config=self.config, capabilities=self._capabilities(body))
+        for entry in self._by_kind_node[(kind, Node.DOCUMENT)]:
+            yield from self._run(entry, ctx, body, prefix, kind, root)
+        message_rules = self._by_kind_node[(kind, Node.MESSAGE)]
+        block_rules = self._by_kind_node[(kind, Node.BLOCK)]
+        if message_rules or block_rules:
+            for i, message in enumerate(ctx.messages):
+                if not isinstance(message, dict):
+                    continue
+                ctx.message_index, ctx.block_index = i, -1
+                where = (*prefix, "messages", i)
+                for entry in message_rules:
+                    yield from self._run(entry, ctx, message, where, kind, root)
+                content = message.get("content")
+                if block_rules and isinstance(content, list):
+                    for j, block in enumerate(content):
+                        if not isinstance(block, dict):
+                            continue
+                        ctx.block_index = j
+                        for entry in block_rules:
+                            yield from self._run(
+                                entry, ctx, block, (*where, "content", j), kind, root
+                            )
+        tool_rules = self._by_kind_node[(kind, Node.TOOL)]
+        if tool_rules:
+            for t, tool in enumerate(ctx.tools):
+                if not isinstance(tool, dict):
+                    continue
+                ctx.tool_index = t
+                for entry in tool_rules:
+                    yield from self._run(entry, ctx, tool, (*prefix, "tools", t), kind, root)
+
+    def _capabilities(self, body: JSONObject) -> Any:
+        lookup = _capability_lookup()
+        model = self.config.model or body.get("model")
+        if lookup is None or not isinstance(model, str):
+            return None
+        return lookup(model, self.config.capabilities)
+
+    def _run(
+        self,
+        entry: Rule,
+        ctx: Context | None,
+        node: Any,
+        where: Path,
+        kind: str,
+        root: JSONValue,
+    ) -> Iterator[Finding]:
+        assert entry.func is not None
+        try:
+            violations: Iterable[Violation] = list(entry.func(ctx, node))  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the other findings
+            if "SCH099" not in self.enabled:
+                return
+            message = f"rule {entry.code} ({entry.name}) raised {type(exc).__name__}: {exc}"
+            yield self._finding("SCH099", message, where, kind, root)
+            return
+        for v in violations:
+            fix = v.fix.relocated(where) if v.fix is not None else None
+            yield self._finding(
+                entry.code,
+                v.message,
+                where + v.path,
+                kind,
+                root,
+                api_error=v.api_error,
+                fix=fix,
+                severity=v.severity,
+                api_path_override=v.api_path,
+            )
+
+    def _finding(
+        self,
+        code: str,
+        message: str,
+        path: Path,
+        kind: str,
+        root: JSONValue,
+        *,
+        api_error: str | None = None,
+        fix: Any = None,
+        severity: Severity | None = None,
+        location: Location | None = None,
+        api_path_override: str | None = None,
+    ) -> Finding:
+        entry = RULES[code]
+        return Finding(
+            code=code,
+            name=entry.name,
+            severity=severity or entry.severity,
+            message=message,
+            path=path,
+            api_path=api_path_override
+            if api_path_override is not None
+            else (api_path(kind, root, path) if path else ""),
+            api_error=api_error,
+            fix=fix,
+            location=location,
+        )
+
+
+@functools.cache
+def _capability_lookup() -> Any:
+    try:
+        from messages_schema._capabilities import capabilities_for
+    except ImportError:
+        return None
+    return capabilities_for
+
+
+@functools.lru_cache(maxsize=64)
+def _linter_for(config: LintConfig) -> Linter:
+    return Linter(config)
+
+
+def get_linter(config: LintConfig | None = None) -> Linter:
+    """Return the cached `Linter` for *config* (the default config when None)."""
+    return _linter_for(config or LintConfig())
+
+
+def lint(
+    document: Document, *, kind: str = "request", config: LintConfig | None = None
+) -> list[Finding]:
+    """
+    Check *document* and return every finding, sorted by path then code.
+
+    Payload problems are returned, never raised; malformed JSON text is finding
+    ``SCH000``.
+
+    Args:
+        document: A decoded JSON value, or JSON text as ``bytes`` or ``str``.
+        kind: ``request`` (default), ``response``, ``stream``, ``count_tokens``,
+            ``batch_request``, ``batch_result`` or ``error``.
+        config: What to check; the default checks every stable rule.
+
+    Raises:
+        ConfigError: *kind* is not one of the kinds above.
+        UnknownRuleError: *config* selects a code or prefix that names no rule.
+
+    .. versionadded:: 0.1.0
+    """
+    return get_linter(config).lint(document, kind=kind)
+
+
+def is_valid(
+    document: Document, *, kind: str = "request", config: LintConfig | None = None
+) -> bool:
+    """
+    Return True when `lint` would report no error-severity finding.
+
+    Faster than `lint` on valid documents: a compiled validator decides structure.
+
+    .. versionadded:: 0.1.0
+    """
+    return get_linter(config).is_valid(document, kind=kind)

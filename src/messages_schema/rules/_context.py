@@ -1,0 +1,171 @@
+"""What rules share about one document: the merged turns, the tools, the thinking config."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from messages_schema._types import JSONObject, Path
+
+if TYPE_CHECKING:
+    from messages_schema.config import LintConfig
+
+
+@attrs.frozen(kw_only=True)
+class Block:
+    """One content block of a turn, and where it sits in the document."""
+
+    message: int
+    #: Index inside ``content``; ``None`` for string content (one implicit text block).
+    index: int | None
+    block: Any
+
+    @property
+    def type(self) -> str | None:
+        """The block's ``type`` (``"text"`` for string content), or None if it has none."""
+        if self.index is None:
+            return "text"
+        t = self.block.get("type") if isinstance(self.block, dict) else None
+        return t if isinstance(t, str) else None
+
+    @property
+    def path(self) -> Path:
+        """Path of the block relative to the request body."""
+        if self.index is None:
+            return ("messages", self.message, "content")
+        return ("messages", self.message, "content", self.index)
+
+
+@attrs.frozen(kw_only=True)
+class Turn:
+    """
+    A run of consecutive same-role messages, merged the way the API merges them.
+
+    ``messages`` lists the indices of the merged messages, ``blocks`` their content in
+    order. Messages with ``role: system`` are not turns and are skipped.
+    """
+
+    role: str
+    messages: tuple[int, ...]
+    blocks: tuple[Block, ...]
+
+    @property
+    def first(self) -> int:
+        """Index of the first merged message."""
+        return self.messages[0]
+
+    @property
+    def last(self) -> int:
+        """Index of the last merged message."""
+        return self.messages[-1]
+
+
+def _blocks_of(index: int, message: Any) -> Iterator[Block]:
+    content = message.get("content") if isinstance(message, dict) else None
+    if isinstance(content, str):
+        yield Block(message=index, index=None, block=content)
+    elif isinstance(content, list):
+        for j, block in enumerate(content):
+            yield Block(message=index, index=j, block=block)
+
+
+class Context:
+    """
+    Facts about one request body, computed once and shared by every rule.
+
+    The walker sets `message_index`, `block_index` and `tool_index` before it
+    calls a rule on a message, a block or a tool.
+    """
+
+    def __init__(
+        self,
+        document: JSONObject,
+        *,
+        kind: str,
+        config: LintConfig,
+        capabilities: Any = None,
+    ) -> None:
+        self.document = document
+        self.kind = kind
+        self.config = config
+        self.capabilities = capabilities
+        self.message_index = -1
+        self.block_index = -1
+        self.tool_index = -1
+
+    @functools.cached_property
+    def messages(self) -> list[Any]:
+        """The ``messages`` list, or an empty list when it is missing or malformed."""
+        value = self.document.get("messages")
+        return value if isinstance(value, list) else []
+
+    @functools.cached_property
+    def turns(self) -> tuple[Turn, ...]:
+        """The conversation after the API's own merging of same-role runs."""
+        turns: list[Turn] = []
+        for i, message in enumerate(self.messages):
+            role = message.get("role") if isinstance(message, dict) else None
+            if not isinstance(role, str) or role == "system":
+                continue
+            blocks = tuple(_blocks_of(i, message))
+            if turns and turns[-1].role == role:
+                prev = turns[-1]
+                turns[-1] = Turn(
+                    role=role, messages=(*prev.messages, i), blocks=prev.blocks + blocks
+                )
+            else:
+                turns.append(Turn(role=role, messages=(i,), blocks=blocks))
+        return tuple(turns)
+
+    @functools.cached_property
+    def _turn_by_message(self) -> dict[int, int]:
+        return {m: t for t, turn in enumerate(self.turns) for m in turn.messages}
+
+    def turn_of(self, message_index: int) -> int | None:
+        """Index into `turns` of the turn holding message *message_index*."""
+        return self._turn_by_message.get(message_index)
+
+    @functools.cached_property
+    def tools(self) -> list[Any]:
+        """The ``tools`` list, or an empty list."""
+        value = self.document.get("tools")
+        return value if isinstance(value, list) else []
+
+    @functools.cached_property
+    def tool_names(self) -> frozenset[str]:
+        """Names of every defined tool (named tools included)."""
+        return frozenset(
+            t["name"] for t in self.tools if isinstance(t, dict) and isinstance(t.get("name"), str)
+        )
+
+    @functools.cached_property
+    def thinking(self) -> JSONObject | None:
+        """The ``thinking`` config object, if any."""
+        value = self.document.get("thinking")
+        return value if isinstance(value, dict) else None
+
+    @functools.cached_property
+    def thinking_type(self) -> str | None:
+        """``thinking.type`` (``enabled``, ``adaptive``, ...), or None."""
+        t = self.thinking.get("type") if self.thinking else None
+        return t if isinstance(t, str) else None
+
+    @functools.cached_property
+    def thinking_on(self) -> bool:
+        """Whether extended thinking is on (``enabled`` or ``adaptive``)."""
+        return self.thinking_type in ("enabled", "adaptive")
+
+    @functools.cached_property
+    def model(self) -> str | None:
+        """The model id: the config's override, else the body's ``model``."""
+        if self.config.model:
+            return self.config.model
+        value = self.document.get("model")
+        return value if isinstance(value, str) else None
+
+    def has_beta(self, *values: str) -> bool:
+        """Whether any of *values* is among the request's ``anthropic-beta`` values."""
+        return any(v in self.config.betas for v in values)

@@ -1,0 +1,261 @@
+"""
+The ``SCH`` family: structure, derived from the shipped JSON Schemas.
+
+These rules have no function: the linter's structural pass (`_structural`) finds
+them. They are registered here so that they can be selected, ignored and documented
+like every other rule.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from messages_schema._types import KINDS
+from messages_schema.findings import Severity
+from messages_schema.rules._registry import Node, Rule, Status, register
+
+
+def _schema_rule(code: str, name: str, doc: str, severity: Severity = Severity.ERROR,
+                 kinds: tuple[str, ...] = KINDS) -> None:
+    register(
+        Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            node=Node.SCHEMA,
+            kinds=frozenset(kinds),
+            since="0.1.0",
+            status=Status.STABLE,
+            doc=inspect.cleandoc(doc),
+        )
+    )
+
+
+_schema_rule("SCH000", "invalid-json", """
+    ## What it does
+    Flags input that is not one JSON document: empty, not UTF-8, truncated, `NaN` or
+    `Infinity`, a byte order mark, nesting deeper than 1024 levels, or text after the value.
+
+    ## Why is this bad?
+    The API cannot decode the body and rejects it before looking at any field.
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-4-5", "max_tokens": NaN}
+    ```
+
+    ## Fix safety
+    No fix: the text has to be regenerated.
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH001", "missing-field", """
+    ## What it does
+    Flags a required key that is absent, such as `max_tokens` on a request or `text` on a
+    `text` block.
+
+    ## Why is this bad?
+    The API answers HTTP 400 `invalid_request_error`.
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    Use instead: add `"max_tokens": 1024`.
+
+    ## API error
+    `max_tokens: Field required`
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH002", "unexpected-key", """
+    ## What it does
+    Flags a key that the request shape does not declare, such as `text` on a `tool_use`
+    block or a misspelt `max_token`. Response shapes are open and never get this finding.
+
+    ## Why is this bad?
+    Request objects are closed: the API answers HTTP 400 for every unknown key.
+
+    ## Example
+    ```json
+    {"type": "tool_use", "id": "toolu_01", "name": "f", "input": {}, "text": "hi"}
+    ```
+
+    ## API error
+    `messages.65.content.1.tool_use.text: Extra inputs are not permitted`
+    (anthropics/claude-code#4378).
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """)
+
+_schema_rule("SCH003", "wrong-type", """
+    ## What it does
+    Flags a value of the wrong JSON type: a string where an integer is expected, an object
+    where a list is expected.
+
+    ## Why is this bad?
+    The API validates types strictly and answers HTTP 400.
+
+    ## Example
+    ```json
+    {"max_tokens": "1024"}
+    ```
+
+    ## API error
+    `max_tokens: Input should be a valid integer`
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH004", "invalid-literal", """
+    ## What it does
+    Flags a value outside a fixed set, such as an image `media_type` of `image/bmp` or a
+    `cache_control.ttl` of `2h`.
+
+    ## Why is this bad?
+    The API answers HTTP 400 naming the accepted values.
+
+    ## Example
+    ```json
+    {"type": "base64", "media_type": "image/bmp", "data": "..."}
+    ```
+
+    ## API error
+    `messages.0.content.0.image.source.base64.media_type: Input should be 'image/jpeg',
+    'image/png', 'image/gif' or 'image/webp'`
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH005", "unknown-type-tag", """
+    ## What it does
+    Flags an object whose `type` names no known variant of its union (a content block of
+    type `txt`, a tool of type `web_search_2025`), or that has no `type` where one is
+    needed.
+
+    ## Why is this bad?
+    The API picks the shape by `type`; an unknown tag is answered with HTTP 400.
+
+    ## Example
+    ```json
+    {"type": "txt", "text": "Hello"}
+    ```
+
+    ## API error
+    `messages.0.content.0: Input tag 'txt' found using 'type' does not match any of the
+    expected tags: 'text', 'image', ...`
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """, kinds=("request", "count_tokens", "batch_request"))
+
+_schema_rule("SCH006", "value-out-of-range", """
+    ## What it does
+    Flags a number outside its allowed range: `temperature` above 1,
+    `thinking.budget_tokens` below 1024, a negative `max_tokens`.
+
+    ## Why is this bad?
+    The API range-checks these and answers HTTP 400.
+
+    ## Example
+    ```json
+    {"thinking": {"type": "enabled", "budget_tokens": 512}}
+    ```
+
+    ## API error
+    `thinking.enabled.budget_tokens: Input should be greater than or equal to 1024`
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH007", "length-out-of-range", """
+    ## What it does
+    Flags a string or list that is shorter or longer than its shape allows.
+
+    ## Why is this bad?
+    The API answers HTTP 400.
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH008", "pattern-mismatch", """
+    ## What it does
+    Flags a string that does not match the pattern its shape requires.
+
+    ## Why is this bad?
+    The API answers HTTP 400 quoting the pattern.
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH009", "schema-violation", """
+    ## What it does
+    Flags any other mismatch with the shipped schema (a catch-all, so that no structural
+    problem goes unreported).
+
+    ## Applies to
+    Every kind.
+    """)
+
+_schema_rule("SCH010", "beta-field-without-header", """
+    ## What it does
+    Flags a beta-only field, block type or tool type (`context_management`, `mcp_servers`,
+    `mcp_tool_use`, `computer_20250124`, ...) in a request that is not sent with the
+    `anthropic-beta` value that unlocks it (`LintConfig.betas`, `--beta`, or the gateway's
+    request header).
+
+    ## Why is this bad?
+    Without the header the API does not know the field: it answers HTTP 400 exactly as for
+    a misspelt key.
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-4-5", "max_tokens": 1024, "messages": [],
+     "context_management": {"edits": []}}
+    ```
+
+    Use instead: send `anthropic-beta: context-management-2025-06-27`.
+
+    ## API error
+    `context_management: Extra inputs are not permitted`
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """, kinds=("request", "count_tokens", "batch_request"))
+
+_schema_rule("SCH011", "unknown-response-variant", """
+    ## What it does
+    Notes a block, delta, event or result whose `type` this version of the schemas does
+    not know, in a response, stream or batch result.
+
+    ## Why is this bad?
+    It is not an error: the API adds variants over time and readers must keep them. It is
+    worth a look when it is a typo in a hand-written fixture, and it means a newer version
+    of this package may know the shape.
+
+    ## Applies to
+    Responses, streams, batch results, error envelopes.
+    """, severity=Severity.WARNING, kinds=("response", "stream", "batch_result", "error"))
+
+_schema_rule("SCH099", "rule-crashed", """
+    ## What it does
+    Reports that a rule raised an exception on this document, so its verdict is missing.
+
+    ## Why is this bad?
+    It is a bug in messages-schema, never in the payload: please report it with the
+    document. The other rules' findings are still complete.
+
+    ## Applies to
+    Every kind.
+    """, severity=Severity.WARNING)
