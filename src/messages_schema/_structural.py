@@ -259,7 +259,10 @@ class Structure:
                 if key not in seen:
                     seen.add(key)
                     out.append(problem)
-        return out
+        # pydantic checks a string's length before its pattern and reports only the
+        # first failure: one finding per location, as the API gives one error.
+        too_long = {p.path for p in out if p.code == LENGTH}
+        return [p for p in out if not (p.code == PATTERN and p.path in too_long)]
 
 
 @functools.cache
