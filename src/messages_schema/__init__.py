@@ -9,10 +9,6 @@ where and why, in the API's own path and wording::
     ['SCH001']
 """
 
-from __future__ import annotations
-
-from typing import Any
-
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import (
     ConfigError,
@@ -47,7 +43,7 @@ __all__ = [
 _LAZY_SUBMODULES = frozenset({"models", "rules", "schemas", "stream", "normalize", "converter"})
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY_SUBMODULES:
         import importlib
 

@@ -42,6 +42,6 @@ def _explain(data: bytes | str, exc: orjson.JSONDecodeError) -> str:
         return "Invalid JSON: the input starts with a byte order mark (U+FEFF)"
     text = str(exc.msg) if hasattr(exc, "msg") else str(exc)
     where = f" at line {exc.lineno} column {exc.colno}" if getattr(exc, "lineno", 0) else ""
-    if "recursion" in text.lower():
+    if "recursion" in text.lower() or "depth limit" in text.lower():
         return "Invalid JSON: nested more than 1024 levels deep"
     return f"Invalid JSON: {text}{where}"

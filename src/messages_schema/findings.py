@@ -74,6 +74,9 @@ class Fix:
     applicability: Applicability
     message: str
     edits: tuple[Edit, ...] = ()
+    #: The name of a `messages_schema.normalize` step that does the repair on the whole
+    #: document (such as ``"merge_same_role"``), for fixes no list of edits can express.
+    step: str | None = None
 
     @classmethod
     def safe(cls, message: str, *edits: Edit) -> Fix:
@@ -99,6 +102,7 @@ class Fix:
             "applicability": self.applicability.value,
             "message": self.message,
             "edits": [e.to_dict() for e in self.edits],
+            "step": self.step,
         }
 
 

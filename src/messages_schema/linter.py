@@ -26,7 +26,7 @@ from messages_schema.rules._registry import REQUEST_KINDS, Violation
 __all__ = ["Linter", "is_valid", "lint"]
 
 Document: TypeAlias = "JSONValue | bytes | bytearray | memoryview"
-_RESPONSE_KINDS = frozenset({"response", "stream", "batch_result", "error"})
+_RESPONSE_KINDS = frozenset({"response", "stream", "stream_event", "batch_result", "error"})
 
 
 def _check_kind(kind: str) -> Kind:
@@ -119,7 +119,16 @@ class Linter:
 
     def _structural(self, document: JSONValue, kind: str) -> Iterator[Finding]:
         prefix: Path = ("params",) if kind == "batch_request" else ()
-        for problem in structure_for(kind).problems(document):
+        try:
+            problems = structure_for(kind).problems(document)
+        except RecursionError:
+            # Only Python values can get here (orjson refuses text nested over 1024
+            # levels); the detailed validator recurses in Python, the fast one did not.
+            if "SCH000" in self.enabled:
+                message = "Invalid JSON: nested too deeply to check (Python recursion limit)"
+                yield self._finding("SCH000", message, (), kind, None)
+            return
+        for problem in problems:
             code, message, api_error = self._classify(problem, prefix, kind)
             if code is None or code not in self.enabled:
                 continue

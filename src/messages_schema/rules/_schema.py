@@ -246,7 +246,8 @@ _schema_rule("SCH011", "unknown-response-variant", """
 
     ## Applies to
     Responses, streams, batch results, error envelopes.
-    """, severity=Severity.WARNING, kinds=("response", "stream", "batch_result", "error"))
+    """, severity=Severity.WARNING,
+   kinds=("response", "stream", "stream_event", "batch_result", "error"))
 
 _schema_rule("SCH099", "rule-crashed", """
     ## What it does

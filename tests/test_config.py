@@ -1,0 +1,70 @@
+"""LintConfig: a frozen value, readable from pyproject.toml, strict about its keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from messages_schema import ConfigError, LintConfig
+
+
+class TestLintConfig:
+    def test_is_hashable_and_normalises(self) -> None:
+        """Codes are upper-cased, comma lists split, betas de-duplicated."""
+        config = LintConfig(select=["sch, tool"], betas=["a,b", "a"])
+        assert config.select == ("SCH", "TOOL")
+        assert config.betas == ("a", "b")
+        assert hash(config) == hash(LintConfig(select=("SCH", "TOOL"), betas=("a", "b")))
+
+    def test_rejects_unknown_kind(self) -> None:
+        """A default kind must be a real kind."""
+        with pytest.raises(ConfigError, match="kind"):
+            LintConfig(kind="nope")
+
+
+class TestFromPyproject:
+    def test_reads_the_table(self, tmp_path: Path) -> None:
+        """Keys with dashes map onto fields; relative model tables resolve beside the file."""
+        path = tmp_path / "pyproject.toml"
+        path.write_text(
+            '[tool.messages-schema]\nselect = ["SCH"]\nbetas = ["files-api-2025-04-14"]\n'
+            'retired-model-is-error = true\ncapabilities = "models.toml"\n',
+            encoding="utf-8",
+        )
+        config = LintConfig.from_pyproject(path)
+        assert config.select == ("SCH",)
+        assert config.retired_model_is_error is True
+        assert config.capabilities == str(tmp_path / "models.toml")
+
+    def test_unknown_key_names_it(self, tmp_path: Path) -> None:
+        """An unknown key is an error naming the key."""
+        path = tmp_path / "pyproject.toml"
+        path.write_text('[tool.messages-schema]\nselekt = ["SCH"]\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match="selekt"):
+            LintConfig.from_pyproject(path)
+
+    def test_wrong_type_is_an_error(self, tmp_path: Path) -> None:
+        """A value of the wrong type is an error naming the key."""
+        path = tmp_path / "pyproject.toml"
+        path.write_text('[tool.messages-schema]\npreview = "yes"\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match="preview"):
+            LintConfig.from_pyproject(path)
+
+    def test_broken_toml_is_an_error(self, tmp_path: Path) -> None:
+        """A file that does not parse is reported, not a traceback."""
+        path = tmp_path / "pyproject.toml"
+        path.write_text("[tool.messages-schema\n", encoding="utf-8")
+        with pytest.raises(ConfigError):
+            LintConfig.from_pyproject(path)
+
+    def test_discover_walks_up(self, tmp_path: Path) -> None:
+        """The nearest pyproject.toml with our table wins; others are skipped."""
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.messages-schema]\nignore = ["SCH002"]\n', encoding="utf-8")
+        inner = tmp_path / "a" / "b"
+        inner.mkdir(parents=True)
+        (tmp_path / "a" / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+        config, source = LintConfig.discover(inner)
+        assert config.ignore == ("SCH002",)
+        assert source == tmp_path / "pyproject.toml"
