@@ -10,6 +10,7 @@ where and why, in the API's own path and wording::
 """
 
 from messages_schema.config import LintConfig
+from messages_schema.converter import dumps, loads, structure, unstructure
 from messages_schema.exceptions import (
     ConfigError,
     MessagesSchemaError,
@@ -19,7 +20,9 @@ from messages_schema.exceptions import (
     UnknownRuleError,
 )
 from messages_schema.findings import Applicability, Edit, Finding, Fix, Location, Severity
+from messages_schema.fixes import apply_fixes, fix_until_stable
 from messages_schema.linter import Linter, is_valid, lint
+from messages_schema.normalize import normalize_batch_request, normalize_request
 
 __all__ = [
     "Applicability",
@@ -36,8 +39,16 @@ __all__ = [
     "StreamError",
     "StructureError",
     "UnknownRuleError",
+    "apply_fixes",
+    "dumps",
+    "fix_until_stable",
     "is_valid",
     "lint",
+    "loads",
+    "normalize_batch_request",
+    "normalize_request",
+    "structure",
+    "unstructure",
 ]
 
 _LAZY_SUBMODULES = frozenset({"models", "rules", "schemas", "stream", "normalize", "converter"})

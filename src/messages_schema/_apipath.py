@@ -45,7 +45,8 @@ def _fits(node: dict[str, Any], value: JSONValue) -> bool:
             return bool(node["const"] == value)
         if "enum" in node:
             return value in node["enum"]
-        return isinstance(value, dict) if ("properties" in node or "discriminator" in node) else True
+        shaped = "properties" in node or "discriminator" in node
+        return isinstance(value, dict) if shaped else True
     if isinstance(declared, list):
         return any(k in declared for k in kinds)
     return declared in kinds

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from messages_schema import schemas
 from messages_schema._types import JSONValue, Path
@@ -96,7 +96,7 @@ def _json_type(value: Any) -> str:
 
 def _type_message(expected: Any) -> str:
     names = expected if isinstance(expected, list) else [expected]
-    words = [_TYPE_WORDS.get(n, n) for n in names if n != "null"]
+    words = [str(_TYPE_WORDS.get(n, n)) for n in names if n != "null"]
     return "Input should be " + (" or ".join(words) if words else "None")
 
 
@@ -116,21 +116,21 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
-        yield Problem(path + (missing,), MISSING, "Field required")
+        yield Problem((*path, missing), MISSING, "Field required")
     elif kind == "additionalProperties":
         props = schema.get("properties", {})
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         if isinstance(error.instance, dict):
             for key in error.instance:
                 if key not in props and not any(p.search(key) for p in patterns):
-                    yield Problem(path + (key,), EXTRA, "Extra inputs are not permitted", key)
+                    yield Problem((*path, key), EXTRA, "Extra inputs are not permitted", key)
     elif kind == "type":
         yield Problem(path, TYPE, _type_message(error.validator_value))
     elif kind == "enum":
         values = list(error.validator_value)
         if path and path[-1] == "type" and isinstance(error.instance, str | type(None)):
             # The API lists the expected tags sorted (AstrBotDevs/AstrBot#4444).
-            tags = ", ".join(_literal(v) for v in sorted(v for v in values if v is not None))
+            tags = ", ".join(_literal(v) for v in sorted(str(v) for v in values if v is not None))
             if error.instance is None:
                 msg = "Unable to extract tag using discriminator 'type'"
             else:
@@ -163,7 +163,8 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
         bound = "at least" if kind == "minItems" else "at most"
         unit = "item" if n == 1 else "items"
         have = len(error.instance) if isinstance(error.instance, list) else 0
-        yield Problem(path, LENGTH, f"List should have {bound} {n} {unit} after validation, not {have}")
+        message = f"List should have {bound} {n} {unit} after validation, not {have}"
+        yield Problem(path, LENGTH, message)
     elif kind == "pattern":
         yield Problem(path, PATTERN, f"String should match pattern '{error.validator_value}'")
     elif kind in ("anyOf", "oneOf"):

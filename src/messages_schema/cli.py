@@ -27,6 +27,8 @@ __all__ = ["IO_", "UsageError", "main", "run"]
 _COMMAND_MODULES = (
     "messages_schema._cmd_check",
     "messages_schema._cmd_info",
+    "messages_schema._cmd_normalize",
+    "messages_schema._cmd_serve",
 )
 
 

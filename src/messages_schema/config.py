@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -79,6 +80,29 @@ class LintConfig:
             msg = f"kind {self.kind!r} is not one of {', '.join(KINDS)}"
             raise ConfigError(msg)
 
+    def ignores_for(self, relative: str) -> tuple[str, ...]:
+        """
+        Return the codes `per_file_ignores` switch off for one file.
+
+        *relative* is the file's path relative to the folder of the config file, with
+        ``/`` separators. A glob matches the whole relative path (``data/*.jsonl``,
+        ``**/fixtures/*``) or, when it holds no ``/``, the file name (``*.sse``), with
+        `fnmatch` rules (``*`` also crosses ``/``).
+
+        .. versionadded:: 0.1.0
+        """
+        name = relative.rsplit("/", 1)[-1]
+        out: list[str] = []
+        for glob, codes in self.per_file_ignores:
+            patterns = [glob]
+            if glob.startswith("**/"):
+                patterns.append(glob[3:])
+            if any(fnmatch.fnmatchcase(relative, p) for p in patterns) or (
+                "/" not in glob and fnmatch.fnmatchcase(name, glob)
+            ):
+                out.extend(codes)
+        return tuple(out)
+
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any], *, source: str = "config") -> LintConfig:
         """
@@ -123,7 +147,8 @@ class LintConfig:
         try:
             return cls(**kwargs)
         except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{source}: {exc}") from exc
+            msg = f"{source}: {exc}"
+            raise ConfigError(msg) from exc
 
     @classmethod
     def from_pyproject(cls, path: str | Path) -> LintConfig:

@@ -11,6 +11,8 @@ import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeAlias
 
+import attrs
+
 from messages_schema import _jsonio
 from messages_schema._apipath import api_path
 from messages_schema._betas import betas_for
@@ -33,7 +35,7 @@ def _check_kind(kind: str) -> Kind:
     if kind not in KINDS:
         msg = f"kind must be one of {', '.join(KINDS)}, not {kind!r}"
         raise ConfigError(msg)
-    return kind  # type: ignore[return-value]
+    return kind
 
 
 class Linter:
@@ -52,12 +54,7 @@ class Linter:
             self.config.select, self.config.ignore, preview=self.config.preview
         )
         self.enabled = frozenset(r.code for r in self.rules)
-        self._by_kind_node: dict[tuple[str, Node], tuple[Rule, ...]] = {}
-        for kind in KINDS:
-            for node in Node:
-                self._by_kind_node[(kind, node)] = tuple(
-                    r for r in self.rules if r.node is node and kind in r.kinds and r.func
-                )
+        self._plans: dict[str, _Plan] = {kind: _Plan.build(self.rules, kind) for kind in KINDS}
 
     # -- public doors -----------------------------------------------------------------
 
@@ -105,9 +102,10 @@ class Linter:
                 document = _jsonio.decode(document)
             except _jsonio.InvalidJSON:
                 return "SCH000" not in self.enabled
-        if not structure_for(kind).is_valid(document):
-            if any(f.is_error for f in self._structural(document, kind)):
-                return False
+        if not structure_for(kind).is_valid(document) and any(
+            f.is_error for f in self._structural(document, kind)
+        ):
+            return False
         return not any(f.is_error for f in self._semantic(document, kind))
 
     # -- passes -----------------------------------------------------------------------
@@ -166,7 +164,7 @@ class Linter:
             body: Any = document
             prefix: Path = ()
             if kind == "batch_request":
-                for entry in self._by_kind_node[(kind, Node.ITEM)]:
+                for entry in self._plans[kind].item:
                     yield from self._run(entry, None, document, (), kind, document)
                 body = document.get("params")
                 prefix = ("params",)
@@ -174,17 +172,20 @@ class Linter:
                     return
             yield from self._walk_request(body, prefix, kind, document)
         else:
-            for entry in self._by_kind_node[(kind, Node.DOCUMENT)]:
+            for entry in self._plans[kind].document:
                 yield from self._run(entry, None, document, (), kind, document)
 
     def _walk_request(
         self, body: JSONObject, prefix: Path, kind: str, root: JSONObject
     ) -> Iterator[Finding]:
-        ctx = Context(body, kind=kind, config=self.config, capabilities=self._capabilities(body))
-        for entry in self._by_kind_node[(kind, Node.DOCUMENT)]:
+        plan = self._plans[kind]
+        if not plan.any_request_rule:
+            return
+        ctx = Context(body, kind=kind, config=self.config, lookup=self._capabilities)
+        for entry in plan.document:
             yield from self._run(entry, ctx, body, prefix, kind, root)
-        message_rules = self._by_kind_node[(kind, Node.MESSAGE)]
-        block_rules = self._by_kind_node[(kind, Node.BLOCK)]
+        message_rules = plan.message
+        block_rules = plan.block
         if message_rules or block_rules:
             for i, message in enumerate(ctx.messages):
                 if not isinstance(message, dict):
@@ -203,7 +204,7 @@ class Linter:
                             yield from self._run(
                                 entry, ctx, block, (*where, "content", j), kind, root
                             )
-        tool_rules = self._by_kind_node[(kind, Node.TOOL)]
+        tool_rules = plan.tool
         if tool_rules:
             for t, tool in enumerate(ctx.tools):
                 if not isinstance(tool, dict):
@@ -231,7 +232,7 @@ class Linter:
         assert entry.func is not None
         try:
             violations: Iterable[Violation] = list(entry.func(ctx, node))  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the other findings
+        except Exception as exc:
             if "SCH099" not in self.enabled:
                 return
             message = f"rule {entry.code} ({entry.name}) raised {type(exc).__name__}: {exc}"
@@ -278,6 +279,34 @@ class Linter:
             api_error=api_error,
             fix=fix,
             location=location,
+        )
+
+
+@attrs.frozen
+class _Plan:
+    """The rules one kind runs, grouped by the node they are handed."""
+
+    document: tuple[Rule, ...]
+    message: tuple[Rule, ...]
+    block: tuple[Rule, ...]
+    tool: tuple[Rule, ...]
+    item: tuple[Rule, ...]
+
+    @property
+    def any_request_rule(self) -> bool:
+        return bool(self.document or self.message or self.block or self.tool)
+
+    @classmethod
+    def build(cls, rules: tuple[Rule, ...], kind: str) -> _Plan:
+        def pick(node: Node) -> tuple[Rule, ...]:
+            return tuple(r for r in rules if r.node is node and kind in r.kinds and r.func)
+
+        return cls(
+            document=pick(Node.DOCUMENT),
+            message=pick(Node.MESSAGE),
+            block=pick(Node.BLOCK),
+            tool=pick(Node.TOOL),
+            item=pick(Node.ITEM),
         )
 
 

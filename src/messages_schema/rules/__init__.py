@@ -15,7 +15,16 @@ from collections.abc import Iterable, Mapping
 from messages_schema.rules import _families  # noqa: F401
 from messages_schema.rules._registry import Node, Rule, Status, Violation, frozen_registry
 
-__all__ = ["RULES", "Node", "Rule", "Status", "Violation", "get_rule", "known_prefixes", "select_rules"]
+__all__ = [
+    "RULES",
+    "Node",
+    "Rule",
+    "Status",
+    "Violation",
+    "get_rule",
+    "known_prefixes",
+    "select_rules",
+]
 
 #: Every registered rule, by code, in code order. Read-only.
 RULES: Mapping[str, Rule] = frozen_registry()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from messages_schema._types import JSONObject, Path
+from messages_schema.rules._facts import ConversationFacts, scan
 
 if TYPE_CHECKING:
     from messages_schema.config import LintConfig
@@ -87,14 +88,26 @@ class Context:
         kind: str,
         config: LintConfig,
         capabilities: Any = None,
+        lookup: Callable[[JSONObject], Any] | None = None,
     ) -> None:
         self.document = document
         self.kind = kind
         self.config = config
-        self.capabilities = capabilities
+        self._given_capabilities = capabilities
+        self._lookup = lookup
         self.message_index = -1
         self.block_index = -1
         self.tool_index = -1
+
+    @functools.cached_property
+    def capabilities(self) -> Any:
+        """The model's capability entry (`ModelCapabilities`), or None when unknown.
+
+        Looked up on first use, so documents no capability rule reads pay nothing.
+        """
+        if self._given_capabilities is not None or self._lookup is None:
+            return self._given_capabilities
+        return self._lookup(self.document)
 
     @functools.cached_property
     def messages(self) -> list[Any]:
@@ -166,6 +179,26 @@ class Context:
         value = self.document.get("model")
         return value if isinstance(value, str) else None
 
+    @functools.cached_property
+    def memo(self) -> dict[Any, Any]:
+        """
+        Scratch space for facts several rules of one family derive from this document.
+
+        The MED rules keep their per-image analysis here (decoded once per lint), keyed
+        by ``id()`` of the source object, which lives as long as the document.
+        """
+        return {}
+
     def has_beta(self, *values: str) -> bool:
         """Whether any of *values* is among the request's ``anthropic-beta`` values."""
         return any(v in self.config.betas for v in values)
+
+    @functools.cached_property
+    def conversation(self) -> ConversationFacts:
+        """
+        Facts of ``messages`` from one shared pass; see `messages_schema.rules._facts`.
+
+        Merged turns, empty and whitespace text, ``tool_use`` / ``tool_result`` pairing
+        and thinking positions, computed once per document for every rule that asks.
+        """
+        return scan(self.messages)

@@ -1,0 +1,220 @@
+"""
+``messages-schema normalize``: rewrite request files into the API's own form.
+
+``.json`` files hold one document, ``.jsonl``/``.ndjson`` files one record per line.
+Request bodies are normalized with `normalize_request`; batch request items
+``{custom_id, params}`` have their ``params`` normalized; ``{request, response}``
+pairs their ``request``. Other records (responses, batch results, streams) and
+lines that do not decode are kept byte for byte, as are blank lines and records
+that normalizing leaves unchanged, so a file's untouched lines never show in a diff.
+
+Output goes to stdout; ``--in-place`` rewrites each file atomically (a temporary file
+in the same folder, then ``os.replace``); ``--diff`` prints a unified diff and writes
+nothing. Exit status: 0 when all went well (with ``--diff``: nothing would change);
+1 when ``--diff`` found changes, or some document or line could not be decoded and
+was kept as it was (reported on stderr); 2 for usage or I/O errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import orjson
+
+from messages_schema import _jsonio, _records
+from messages_schema.cli import IO_, UsageError
+from messages_schema.normalize import normalize_batch_request, normalize_request
+
+#: Extensions ``normalize`` picks up when given a folder (streams are not requests).
+_EXTENSIONS = frozenset(ext for ext, fmt in _records.EXTENSIONS.items() if fmt != "sse")
+
+
+def add(sub: Any) -> None:
+    """Register the ``normalize`` subcommand."""
+    cmd = sub.add_parser(
+        "normalize",
+        help="rewrite requests into the API's own form (blocks, merged turns, key order)",
+    )
+    cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - for stdin")
+    mode = cmd.add_mutually_exclusive_group()
+    mode.add_argument("--in-place", action="store_true", help="rewrite the files")
+    mode.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+    cmd.add_argument(
+        "--unsafe", action="store_true", help="also run steps that may change what the model sees"
+    )
+    cmd.set_defaults(handler=_normalize)
+
+
+@attrs.define
+class _Outcome:
+    """What normalizing one file produced."""
+
+    data: bytes
+    bad: list[str] = attrs.Factory(list)
+
+
+def _value(value: Any, *, unsafe: bool) -> Any:
+    """Normalize one decoded record by its shape; other shapes come back as they are."""
+    if not isinstance(value, dict):
+        return value
+    if _records.is_pair(value):
+        out = dict(value)
+        out["request"] = normalize_request(value["request"], unsafe=unsafe)
+        return out
+    kind = _records.detect_kind(value)
+    if kind == "batch_request":
+        return normalize_batch_request(value, unsafe=unsafe)
+    if kind == "request":
+        return normalize_request(value, unsafe=unsafe)
+    return value
+
+
+def _changed(old: Any, new: Any) -> bool:
+    return new is not old and orjson.dumps(new) != orjson.dumps(old)
+
+
+def normalize_bytes(data: bytes, fmt: str, *, unsafe: bool = False) -> _Outcome:
+    """Return the normalized text of a whole file's bytes, and what could not be read."""
+    if fmt == "jsonl":
+        return _jsonl(data, unsafe=unsafe)
+    try:
+        value = _jsonio.decode(data)
+    except _jsonio.InvalidJSON as exc:
+        return _Outcome(data, [str(exc)])
+    new = _value(value, unsafe=unsafe)
+    if not _changed(value, new):
+        return _Outcome(data)
+    # Keep the file's style: a one-line document stays on one line, anything else
+    # is indented by two spaces; a final newline is kept (and added when indenting).
+    one_line = b"\n" not in data.strip()
+    text = orjson.dumps(new) if one_line else orjson.dumps(new, option=orjson.OPT_INDENT_2)
+    if data.endswith(b"\n") or not one_line:
+        text += b"\r\n" if data.endswith(b"\r\n") else b"\n"
+    return _Outcome(text)
+
+
+def _jsonl(data: bytes, *, unsafe: bool) -> _Outcome:
+    out: list[bytes] = []
+    bad: list[str] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        body = line.rstrip(b"\r")
+        stripped = body.strip()
+        if not stripped:
+            out.append(line)
+            continue
+        try:
+            value = _jsonio.decode(stripped)
+        except _jsonio.InvalidJSON as exc:
+            bad.append(f"line {number}: {exc}")
+            out.append(line)
+            continue
+        new = _value(value, unsafe=unsafe)
+        if not _changed(value, new):
+            out.append(line)
+            continue
+        out.append(orjson.dumps(new) + line[len(body) :])
+    return _Outcome(b"\n".join(out), bad)
+
+
+def _files(paths: Sequence[str]) -> Iterator[Path | None]:
+    for raw in paths:
+        if raw == "-":
+            yield None
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _EXTENSIONS
+            )
+        elif path.is_file():
+            yield path
+        else:
+            msg = f"{raw}: no such file or folder"
+            raise UsageError(msg)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_NO_EOL = "{}\n\\ No newline at end of file\n"
+
+
+def _write_bytes(io: IO_, data: bytes) -> None:
+    """Write *data* as it is: undecodable lines are kept byte for byte on stdout too."""
+    buffer = getattr(io.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream, such as StringIO in tests
+        io.stdout.write(data.decode("utf-8", "surrogateescape"))
+        return
+    io.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def _text(data: bytes) -> list[str]:
+    return data.decode("utf-8", "replace").splitlines(keepends=True)
+
+
+def _normalize(args: argparse.Namespace, io: IO_) -> int:
+    if not args.paths:
+        msg = "normalize needs at least one PATH (use - for stdin)"
+        raise UsageError(msg)
+    if args.in_place and "-" in args.paths:
+        msg = "--in-place cannot rewrite stdin"
+        raise UsageError(msg)
+    status = 0
+    changed = 0
+    files = list(_files(args.paths))
+    for path in files:
+        if path is None:
+            data = io.stdin.read()
+            name = "-"
+            fmt = "jsonl" if b"\n{" in data.strip() else "json"
+        else:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                msg = f"{path}: {exc.strerror or exc}"
+                raise UsageError(msg) from exc
+            name, fmt = str(path), _records.format_of(path)
+        outcome = normalize_bytes(data, fmt, unsafe=args.unsafe)
+        for problem in outcome.bad:
+            io.stderr.write(f"{name}: {problem} (kept unchanged)\n")
+            status = 1
+        differs = outcome.data != data
+        changed += differs
+        if args.diff:
+            if differs:
+                for line in difflib.unified_diff(
+                    _text(data), _text(outcome.data), fromfile=name, tofile=name
+                ):
+                    io.stdout.write(line if line.endswith("\n") else _NO_EOL.format(line))
+                status = 1
+        elif args.in_place:
+            if differs and path is not None:
+                try:
+                    _write_atomically(path, outcome.data)
+                except OSError as exc:
+                    msg = f"{path}: {exc.strerror or exc}"
+                    raise UsageError(msg) from exc
+        else:
+            _write_bytes(io, outcome.data)
+    if args.in_place or args.diff:
+        verb = "would be normalized" if args.diff else "normalized"
+        io.stderr.write(f"{changed} file(s) {verb}, {len(files) - changed} unchanged\n")
+    return status

@@ -1,0 +1,673 @@
+"""
+The cattrs converter that maps wire JSON to `messages_schema.models` and back.
+
+Built on cattrs' orjson preset. Rules of the road:
+
+* ``UNSET`` fields are left out; ``None`` is written as ``null``. Tag fields (``type``,
+  a message's ``role``) are always written, although they have defaults.
+* Unions resolve on the value's JSON type, then, among model classes, on the tag
+  (``type``, or ``role`` for ``MessageParam``). A custom tool may omit its ``type``.
+* Closed shapes (every request shape) are strict: an unknown key or a value of the
+  wrong type is an error, because the API rejects it.
+* Open shapes (every response shape) are lenient: unknown keys are kept in the
+  model's ``extra`` and written back, and an unknown ``type`` in a response union
+  becomes an ``Unknown…`` object (``UnknownContentBlock``) that keeps its data,
+  because the API adds fields and block types over time (API inventory §13).
+* Scalars are checked, never coerced: ``"5"`` is not an ``int``. Constraints that are
+  not types (``maxLength``, ``pattern``, ``minimum``) are left to `messages_schema.lint`.
+
+`structure` and `loads` raise `messages_schema.StructureError` whose ``findings``
+carry the same codes, messages and paths as the linter's structural findings
+(``SCH001`` missing field, ``SCH002`` unexpected key, ``SCH003`` wrong type,
+``SCH004`` invalid literal, ``SCH005`` unknown tag, ``SCH000`` bad JSON).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import types
+import typing
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, get_args, get_origin
+
+import attrs
+import orjson
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.preconf.orjson import OrjsonConverter
+from cattrs.preconf.orjson import make_converter as _make_orjson
+
+from messages_schema import _jsonio
+from messages_schema._apipath import api_path
+from messages_schema._structural import (
+    EXTRA,
+    LITERAL,
+    MISSING,
+    OTHER,
+    TAG,
+    TYPE,
+    _join_or,
+    _literal,
+    _type_message,
+)
+from messages_schema._types import JSONValue, Path
+from messages_schema.exceptions import StructureError
+from messages_schema.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from messages_schema.models._base import TaggedUnion
+
+    #: The shared default converter, built on first use. Prefer `make_converter`
+    #: if you customise hooks.
+    converter: OrjsonConverter
+
+__all__ = ["converter", "dumps", "loads", "make_converter", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+_NONE = type(None)
+_MISSING_KEY: Final = object()
+_KIND_OF_STEM: Final = {
+    "request": "request",
+    "response": "response",
+    "stream-event": "stream_event",
+    "count-tokens": "count_tokens",
+    "batch-request": "batch_request",
+    "batch-result": "batch_result",
+    "error": "error",
+}
+_JSON_NAME: Final = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+    _NONE: "null",
+}
+
+
+class _InvalidValueError(ValueError):
+    """A value that does not fit its type; *subpath* is relative to the value."""
+
+    def __init__(self, code: str, message: str, subpath: Path = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.subpath = subpath
+
+
+# -- scalars ---------------------------------------------------------------------------
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if type(value) is not str:
+        raise _InvalidValueError(TYPE, _type_message("string"))
+    return value
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is not int:
+        raise _InvalidValueError(TYPE, _type_message("integer"))
+    return value
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    # An integer is a valid JSON number; keep it as written so it round-trips.
+    if type(value) is not float and type(value) is not int:
+        raise _InvalidValueError(TYPE, _type_message("number"))
+    return value
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if type(value) is not bool:
+        raise _InvalidValueError(TYPE, _type_message("boolean"))
+    return value
+
+
+def _structure_any(value: Any, _: Any) -> Any:
+    return value
+
+
+def _is_literal(tp: Any) -> bool:
+    return get_origin(tp) is Literal
+
+
+def _literal_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    values = get_args(tp)
+    allowed = {(type(v), v) for v in values}
+    message = f"Input should be {_join_or(list(values))}"
+    if len(values) == 1:
+        (only,) = values
+        only_type = type(only)
+
+        def structure_constant(value: Any, _: Any) -> Any:
+            if value is not only and (type(value) is not only_type or value != only):
+                raise _InvalidValueError(LITERAL, message)
+            return value
+
+        return structure_constant
+
+    def structure_literal(value: Any, _: Any) -> Any:
+        try:
+            ok = (type(value), value) in allowed
+        except TypeError:  # unhashable: a list or an object
+            ok = False
+        if not ok:
+            raise _InvalidValueError(LITERAL, message)
+        return value
+
+    return structure_literal
+
+
+def _is_dict(tp: Any) -> bool:
+    return tp is dict or get_origin(tp) is dict
+
+
+def _structure_dict(value: Any, _: Any) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise _InvalidValueError(TYPE, _type_message("object"))
+    return dict(value)
+
+
+def _is_list(tp: Any) -> bool:
+    return get_origin(tp) is list
+
+
+def _is_union(tp: Any) -> bool:
+    return get_origin(tp) in (types.UnionType, typing.Union)
+
+
+# -- tagged unions ---------------------------------------------------------------------
+
+
+def _generated() -> Any:
+    # The ~300 generated classes take a few hundred milliseconds to build, so they
+    # load on first use: `import messages_schema` (the CLI, the gateway) stays fast.
+    from messages_schema.models import _generated
+
+    return _generated
+
+
+def _base() -> Any:
+    from messages_schema.models import _base
+
+    return _base
+
+
+@functools.cache
+def _union_of_class() -> dict[type[Any], TaggedUnion]:
+    """Each member class (and unknown class) to the tagged union it belongs to."""
+    out: dict[type[Any], TaggedUnion] = {}
+    for union in _generated().UNIONS.values():
+        for cls in union.members.values():
+            out.setdefault(cls, union)
+        if union.unknown is not None:
+            out.setdefault(union.unknown, union)
+    return out
+
+
+def _tag_dispatcher(
+    conv: OrjsonConverter, classes: list[type[Any]]
+) -> Callable[[dict[str, Any]], Any]:
+    """Return a function picking and structuring the member of *classes* a dict's tag selects."""
+    if len(classes) == 1:
+        only = classes[0]
+        hook = conv.get_structure_hook(only)
+        return lambda value: hook(value, only)
+    of_class = _union_of_class()
+    tag_names = {of_class[c].tag for c in classes if c in of_class}
+    if len(tag_names) != 1 or any(c not in of_class for c in classes):
+        msg = f"cannot tell {', '.join(c.__name__ for c in classes)} apart by a tag"
+        raise TypeError(msg)
+    tag = tag_names.pop()
+    table: dict[str, type[Any]] = {}
+    untagged: type[Any] | None = None
+    unknown: type[Any] | None = None
+    for cls in classes:
+        union = of_class[cls]
+        if cls is union.unknown:
+            unknown = cls
+            continue
+        table.update({value: member for value, member in union.members.items() if member is cls})
+        if union.untagged is cls:
+            untagged = cls
+    hooks = {cls: conv.get_structure_hook(cls) for cls in classes}
+    # Worded as the linter words the same schema: an unknown `type` is a tag error
+    # on the object, listing the tags sorted; any other tag (`role`) is a literal
+    # error on the field, listing the values in schema order; no tag: field required.
+    expected = ", ".join(_literal(v) for v in sorted(table))
+    no_tag = f"Unable to extract tag using discriminator '{tag}'"
+    not_a_value = f"Input should be {_join_or(list(table))}"
+
+    def dispatch(value: dict[str, Any]) -> Any:
+        found = value.get(tag, _MISSING_KEY)
+        cls = table.get(found) if type(found) is str else None
+        if cls is None:
+            if untagged is not None and (found is _MISSING_KEY or found is None):
+                cls = untagged
+            elif found is _MISSING_KEY:
+                raise _InvalidValueError(MISSING, "Field required", (tag,))
+            elif tag != "type":
+                raise _InvalidValueError(LITERAL, not_a_value, (tag,))
+            elif type(found) is not str:
+                raise _InvalidValueError(TAG, no_tag)
+            elif unknown is not None:
+                cls = unknown
+            else:
+                message = (
+                    f"Input tag {_literal(found)} found using '{tag}' does not match any of "
+                    f"the expected tags: {expected}"
+                )
+                raise _InvalidValueError(TAG, message)
+        return hooks[cls](value, cls)
+
+    return dispatch
+
+
+def _union_hook(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(tp: Any) -> Callable[[Any, Any], Any]:
+        unset_type = _base().UnsetType
+        args = [a for a in get_args(tp) if a != unset_type]
+        handlers: dict[type, Callable[[Any], Any]] = {}
+        literals: list[Any] = []
+        classes: list[type[Any]] = []
+        for arg in args:
+            if arg is _NONE:
+                handlers[_NONE] = _identity
+            elif arg in (str, int, bool):
+                handlers[arg] = _identity
+            elif arg is float:
+                handlers[float] = _identity
+                handlers.setdefault(int, _identity)
+            elif arg is Any:
+                return _structure_any
+            elif _is_literal(arg):
+                literals.extend(get_args(arg))
+            elif _is_list(arg):
+                hook = conv.get_structure_hook(arg)
+                handlers[list] = _bind(hook, arg)
+            elif _is_dict(arg):
+                handlers[dict] = dict
+            elif isinstance(arg, type) and attrs.has(arg):
+                classes.append(arg)
+            else:
+                msg = f"unsupported union member {arg!r} in {tp!r}"
+                raise TypeError(msg)
+        if classes:
+            if dict in handlers:
+                msg = f"{tp!r} mixes model classes with a free-form object"
+                raise TypeError(msg)
+            dispatch = _tag_dispatcher(conv, classes)
+            handlers[dict] = dispatch
+        if literals:
+            check = _literal_hook(Literal[tuple(literals)])
+            for kind in {type(v) for v in literals}:
+                handlers.setdefault(kind, _bind(check, None))
+        expected = [_JSON_NAME[k] for k in handlers]
+        if "array" in expected:
+            # `str | list` content: the API reports only the list option (see _structural).
+            expected = ["array"]
+        type_error = _type_message(expected)
+
+        def structure_union(value: Any, _: Any) -> Any:
+            handler = handlers.get(type(value))
+            if handler is None:
+                raise _InvalidValueError(TYPE, type_error)
+            return handler(value)
+
+        return structure_union
+
+    return factory
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _bind(hook: Callable[[Any, Any], Any], tp: Any) -> Callable[[Any], Any]:
+    return lambda value: hook(value, tp)
+
+
+def _list_hook(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(tp: Any) -> Callable[[Any, Any], Any]:
+        (item_type,) = get_args(tp) or (Any,)
+        item = conv.get_structure_hook(item_type)
+        type_error = _type_message("array")
+
+        def structure_list(value: Any, _: Any) -> list[Any]:
+            if type(value) is not list:
+                raise _InvalidValueError(TYPE, type_error)
+            try:
+                return [item(v, item_type) for v in value]
+            except Exception:  # collected again below, each with its index
+                pass
+            out: list[Any] = []
+            errors: list[Exception] = []
+            for index, v in enumerate(value):
+                try:
+                    out.append(item(v, item_type))
+                except Exception as exc:  # re-raised below as a group
+                    where = f"Structuring {tp} @ index {index}"
+                    note = IterableValidationNote(where, index, item_type)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                    errors.append(exc)
+            msg = f"While structuring {tp!r}"
+            raise IterableValidationError(msg, errors, tp)
+
+        return structure_list
+
+    return factory
+
+
+# -- model classes ---------------------------------------------------------------------
+
+
+def _required_defaults(cls: type[Any]) -> tuple[str, ...]:
+    """Fields the wire requires although they have a default: the tags."""
+    return tuple(
+        f.name
+        for f in attrs.fields(cls)
+        if f.default is not attrs.NOTHING
+        and not isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
+        and f.default is not _base().UNSET
+    )
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, _base().Model)
+
+
+def _model_structure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    of_class = _union_of_class()
+
+    def factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        dispatch_table = cls.__dict__.get("_dispatch")
+        if issubclass(cls, _base().DispatchingModel) and dispatch_table is not None:
+            return _dispatching_structure(conv, cls)
+        union = of_class.get(cls)
+        if union is not None and union.unknown is cls:
+            return _unknown_structure(cls, union.tag)
+        names = [f.name for f in attrs.fields(cls)]
+        is_open = "extra" in names
+        overrides = {"extra": override(omit=True)} if is_open else {}
+        base = make_dict_structure_fn(
+            cls, conv, _cattrs_forbid_extra_keys=not is_open, **overrides  # type: ignore[arg-type]
+        )
+        known = frozenset(n for n in names if n != "extra")
+        tags = _required_defaults(cls)
+        not_an_object = _type_message("object")
+
+        def structure_model(value: Any, _: Any) -> Any:
+            if type(value) is not dict:
+                raise _InvalidValueError(TYPE, not_an_object)
+            for tag in tags:
+                if tag not in value:
+                    _raise_with_missing(cls, [t for t in tags if t not in value], base, value)
+            instance = base(value, cls)
+            if is_open and not known.issuperset(value):
+                # Unknown keys on an open (response) shape: keep them, in wire order.
+                extra = {k: v for k, v in value.items() if k not in known}
+                object.__setattr__(instance, "extra", extra)
+            return instance
+
+        return structure_model
+
+    return factory
+
+
+def _raise_with_missing(
+    cls: type[Any], missing: list[str], base: Callable[[Any, Any], Any], value: dict[str, Any]
+) -> None:
+    errors: list[Exception] = []
+    for name in missing:
+        exc = KeyError(name)
+        where = f"Structuring class {cls.__qualname__} @ attribute {name}"
+        exc.__notes__ = [AttributeValidationNote(where, name, str)]
+        errors.append(exc)
+    try:
+        base(value, cls)
+    except ClassValidationError as group:
+        errors.extend(group.exceptions)
+    msg = f"While structuring {cls.__name__}"
+    raise ClassValidationError(msg, errors, cls)
+
+
+def _dispatching_structure(conv: OrjsonConverter, cls: type[Any]) -> Callable[[Any, Any], Any]:
+    union: TaggedUnion = cls.__dict__["_dispatch"]
+    dispatch = _tag_dispatcher(conv, list(dict.fromkeys(union.members.values())))
+    not_an_object = _type_message("object")
+
+    def structure_dispatching(value: Any, _: Any) -> Any:
+        if type(value) is not dict:
+            raise _InvalidValueError(TYPE, not_an_object)
+        return dispatch(value)
+
+    return structure_dispatching
+
+
+def _unknown_structure(cls: type[Any], tag: str) -> Callable[[Any, Any], Any]:
+    not_an_object = _type_message("object")
+
+    def structure_unknown(value: Any, _: Any) -> Any:
+        if type(value) is not dict:
+            raise _InvalidValueError(TYPE, not_an_object)
+        found = value.get(tag)
+        if type(found) is not str:
+            raise _InvalidValueError(TAG, f"Unable to extract tag using discriminator '{tag}'")
+        return cls(**{tag: found, "data": {k: v for k, v in value.items() if k != tag}})
+
+    return structure_unknown
+
+
+def _model_unstructure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any], Any]]:
+    of_class = _union_of_class()
+
+    def factory(cls: type[Any]) -> Callable[[Any], Any]:
+        if issubclass(cls, _base().DispatchingModel) and cls.__dict__.get("_dispatch") is not None:
+            # Declared as the base class: unstructure as the member it really is.
+            return lambda obj: conv.unstructure(obj, unstructure_as=obj.__class__)
+        union = of_class.get(cls)
+        if union is not None and union.unknown is cls:
+            tag = union.tag
+            return lambda obj: {tag: getattr(obj, tag), **obj.data}
+        fields = attrs.fields(cls)
+        unset = _base().UNSET
+        overrides = {f.name: override(omit_if_default=True) for f in fields if f.default is unset}
+        is_open = any(f.name == "extra" for f in fields)
+        if is_open:
+            overrides["extra"] = override(omit=True)
+        base = make_dict_unstructure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
+        if not is_open:
+            return base
+
+        def unstructure_open(obj: Any) -> dict[str, Any]:
+            out = base(obj)
+            if obj.extra:
+                for key, value in obj.extra.items():
+                    out.setdefault(key, value)  # a known field wins over a stray extra
+            return out
+
+        return unstructure_open
+
+    return factory
+
+
+# -- the converter ---------------------------------------------------------------------
+
+
+def make_converter() -> OrjsonConverter:
+    """
+    Create a fresh converter; use it to register your own hooks.
+
+    It is cattrs' orjson preset plus the rules in this module's docstring. Its
+    ``structure`` raises cattrs' exception groups; the module-level `structure` and
+    `loads` turn them into `StructureError`.
+
+    .. versionadded:: 0.1.0
+    """
+    conv = _make_orjson(forbid_extra_keys=False)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook_func(lambda tp: tp is Any, _structure_any)
+    conv.register_structure_hook_factory(_is_dict, lambda tp: _structure_dict)
+    conv.register_structure_hook_factory(_is_literal, _literal_hook)
+    conv.register_structure_hook_factory(_is_list, _list_hook(conv))
+    conv.register_structure_hook_factory(_is_union, _union_hook(conv))
+    conv.register_structure_hook_factory(_is_model, _model_structure(conv))
+    conv.register_unstructure_hook_factory(_is_model, _model_unstructure(conv))
+    return conv
+
+
+@functools.cache
+def _default() -> OrjsonConverter:
+    return make_converter()
+
+
+def __getattr__(name: str) -> Any:
+    # `converter`, the shared default converter, is built on first use (see _generated).
+    if name == "converter":
+        return _default()
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def unstructure(model: Any) -> Any:
+    """
+    Return the wire JSON value of *model*: ``UNSET`` fields left out, ``None`` as null.
+
+    .. versionadded:: 0.1.0
+    """
+    return _default().unstructure(model)
+
+
+def dumps(model: Any) -> bytes:
+    """
+    Return *model* as compact JSON bytes.
+
+    .. versionadded:: 0.1.0
+    """
+    return orjson.dumps(_default().unstructure(model))
+
+
+def structure(obj: JSONValue, cls: type[T]) -> T:
+    """
+    Build *cls* (a model class or a union alias) from decoded JSON.
+
+    Raises:
+        StructureError: *obj* does not fit *cls*; ``findings`` lists every problem
+            with its path, as `messages_schema.lint` would.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return _default().structure(obj, cls)
+    except (BaseValidationError, _InvalidValueError) as exc:
+        raise StructureError(_name(cls), _findings(exc, cls, obj)) from exc
+
+
+def loads(data: bytes | bytearray | memoryview | str, cls: type[T]) -> T:
+    """
+    Decode JSON text *data* and build *cls* from it.
+
+    Raises:
+        StructureError: *data* is not JSON (finding ``SCH000``) or does not fit *cls*.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        try:
+            _jsonio.decode(data)
+        except _jsonio.InvalidJSON as exc:
+            finding = _finding("SCH000", str(exc), (), cls, None)
+            raise StructureError(_name(cls), [finding]) from None
+        raise  # pragma: no cover - orjson and _jsonio disagree
+    return structure(obj, cls)
+
+
+# -- errors as findings ----------------------------------------------------------------
+
+
+def _name(cls: Any) -> str:
+    generated = _generated()
+    for name in generated.UNIONS:
+        if cls == getattr(generated, name, None):
+            return str(name)
+    return getattr(cls, "__name__", repr(cls))
+
+
+def _findings(exc: BaseException, cls: Any, root: JSONValue) -> list[Finding]:
+    problems: list[tuple[Path, str, str]] = []
+    _collect(exc, (), problems)
+    seen: set[tuple[Path, str, str]] = set()
+    out = []
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            path, code, message = problem
+            out.append(_finding(code, message, path, cls, root))
+    return sorted(out, key=Finding.sort_key)
+
+
+def _collect(exc: BaseException, path: Path, out: list[tuple[Path, str, str]]) -> None:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        for sub in exc.exceptions:
+            segment: Path = ()
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    segment = (note.name,)
+                elif isinstance(note, IterableValidationNote):
+                    segment = (note.index,)
+            if isinstance(sub, KeyError) and segment:
+                out.append(((*path, *segment), MISSING, "Field required"))
+            else:
+                _collect(sub, (*path, *segment), out)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            out.append(((*path, key), EXTRA, "Extra inputs are not permitted"))
+    elif isinstance(exc, _InvalidValueError):
+        out.append(((*path, *exc.subpath), exc.code, exc.message))
+    elif isinstance(exc, BaseExceptionGroup):
+        for member in exc.exceptions:
+            _collect(member, path, out)
+    else:
+        out.append((path, OTHER, f"{type(exc).__name__}: {exc}"))
+
+
+def _finding(code: str, message: str, path: Path, cls: Any, root: JSONValue) -> Finding:
+    from messages_schema.rules import RULES
+
+    api = ".".join(str(s) for s in path)
+    kind = _kind_of(cls)
+    if kind is not None and path and root is not None:
+        # The linter's own spelling, union tags included; a path the schema walk
+        # cannot follow keeps the plain dotted form.
+        with contextlib.suppress(Exception):
+            api = api_path(kind, root, path)
+    return Finding(
+        code=code,
+        name=RULES[code].name,
+        severity=Severity.ERROR,
+        message=message,
+        path=path,
+        api_path=api,
+    )
+
+
+def _kind_of(cls: Any) -> str | None:
+    for stem, model in _generated().ENTRY_MODELS.items():
+        if model == cls:
+            return _KIND_OF_STEM[stem]
+    return None

@@ -1,0 +1,59 @@
+"""The LIM family: model output ceilings, sampling pairs, stop sequences, metadata."""
+
+from __future__ import annotations
+
+from messages_schema import LintConfig, lint
+
+
+def body(**kw):
+    out = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 64,
+        "messages": [{"role": "user", "content": "Hi"}],
+    }
+    out.update(kw)
+    return out
+
+
+class TestMaxTokensAboveModelLimit:
+    def test_message_matches_the_api(self, only_finding):
+        """The message has the API's exact shape and a fix to the ceiling."""
+        f = only_finding(body(model="claude-opus-4-1-20250805", max_tokens=48000), code="LIM001")
+        assert f.message == (
+            "max_tokens: 48000 > 32000, which is the maximum allowed number of "
+            "output tokens for claude-opus-4-1-20250805"
+        )
+        assert f.fix.edits[0].value == 32000
+
+    def test_config_model_overrides_the_body(self):
+        """LintConfig.model decides which ceiling applies."""
+        found = lint(
+            body(max_tokens=100000),
+            config=LintConfig(select=["LIM001"], model="claude-3-opus-20240229"),
+        )
+        assert [f.code for f in found] == ["LIM001"]
+
+    def test_unknown_output_beta_skips(self):
+        """An output-* beta the table does not know disables the check."""
+        found = lint(
+            body(model="claude-opus-4-6", max_tokens=300000),
+            config=LintConfig(select=["LIM001"], betas=["output-300k-2026-03-24"]),
+        )
+        assert found == []
+
+
+class TestStopSequences:
+    def test_empty_and_whitespace_are_separate_codes(self):
+        """'' is LIM003 and '\\n' is LIM004, both at the bare `stop_sequences` API path."""
+        found = lint(body(stop_sequences=["", "\n", "END"]), config=LintConfig(select=["LIM"]))
+        assert [(f.code, f.pointer, f.api_path) for f in found] == [
+            ("LIM003", "/stop_sequences/0", "stop_sequences"),
+            ("LIM004", "/stop_sequences/1", "stop_sequences"),
+        ]
+
+
+class TestEmailInUserId:
+    def test_plain_ids_pass(self):
+        """Handles and hashes with @-free text are not flagged."""
+        for uid in ("user_42", "sha256:ab12", "@handle"):
+            assert lint(body(metadata={"user_id": uid}), config=LintConfig(select=["LIM006"])) == []
