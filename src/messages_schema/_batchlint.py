@@ -29,6 +29,7 @@ Nulls: TypeAlias = Literal["skip", "invalid"]
 #: The message of the ``SCH000`` finding a null record gets under ``nulls="invalid"``.
 NULL_MESSAGE: Final = "Invalid JSON: the record is null (no document)"
 
+
 def check_kind(kind: str | None) -> str:
     """Return *kind* (``None`` meaning `AUTO`), or raise `ConfigError` naming the choices."""
     if kind is None:
@@ -61,8 +62,12 @@ def null_finding(linter: Linter) -> list[tuple[str, Finding]]:
     if "SCH000" not in linter.enabled:
         return []
     rule = RULES["SCH000"]
-    return [("request", Finding(code="SCH000", name=rule.name, severity=rule.severity,
-                                message=NULL_MESSAGE))]
+    return [
+        (
+            "request",
+            Finding(code="SCH000", name=rule.name, severity=rule.severity, message=NULL_MESSAGE),
+        )
+    ]
 
 
 def lint_record(linter: Linter, raw: str | bytes | None, kind: str, nulls: Nulls) -> RecordResult:

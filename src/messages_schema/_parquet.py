@@ -20,7 +20,7 @@ from messages_schema.config import LintConfig
 from messages_schema.findings import Finding, Location
 from messages_schema.linter import get_linter
 
-__all__ = ["DEFAULT_BATCH_SIZE", "check_parquet"]
+__all__ = ["DEFAULT_BATCH_SIZE", "check_parquet", "cli_findings"]
 
 #: Rows read per batch: small enough to stay a few MB for typical requests, large
 #: enough that per-batch overhead is noise.
@@ -37,8 +37,7 @@ def _dataset(path: str | Path) -> Any:
         import pyarrow.dataset as ds  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         msg = (
-            "checking Parquet needs pyarrow.\n"
-            "Install it with: pip install 'messages-schema[arrow]'"
+            "checking Parquet needs pyarrow.\nInstall it with: pip install 'messages-schema[arrow]'"
         )
         raise ImportError(msg) from exc
     return ds.dataset(str(path), format="parquet")
@@ -128,3 +127,25 @@ def _iter(
 
 def _name(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def cli_findings(path: str, column: str | None, config: LintConfig) -> list[Finding]:
+    """
+    ``check --parquet PATH --column NAME``: the findings of one Parquet file or folder.
+
+    Every misuse (no ``--column``, a missing path or column, a column that is not
+    text, no pyarrow) becomes `messages_schema.cli.UsageError`, so ``check`` exits 2
+    with one line naming the problem.
+    """
+    from messages_schema.cli import UsageError
+
+    if column is None:
+        msg = "--parquet needs --column NAME: the column holding one JSON document per row"
+        raise UsageError(msg)
+    try:
+        return list(check_parquet(path, column, kind=config.kind, config=config))
+    except (KeyError, FileNotFoundError) as exc:  # their messages start with the path
+        raise UsageError(str(exc.args[0] if exc.args else exc)) from exc
+    except (TypeError, ImportError) as exc:
+        msg = f"{path}: {exc}"
+        raise UsageError(msg) from exc

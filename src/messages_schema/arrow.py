@@ -160,7 +160,9 @@ class _Columns:
         ]
 
 
-def _collect(texts: Iterable[str | bytes | None], linter: Linter, kind: str, nulls: Nulls) -> _Columns:
+def _collect(
+    texts: Iterable[str | bytes | None], linter: Linter, kind: str, nulls: Nulls
+) -> _Columns:
     out = _Columns()
     for row, raw in enumerate(texts):
         result = lint_record(linter, raw, kind, nulls)

@@ -23,6 +23,7 @@ from messages_schema.exceptions import ConfigError
 from messages_schema.findings import Finding, Location, Severity
 from messages_schema.rules import RULES, Node, Rule, select_rules
 from messages_schema.rules._context import Context
+from messages_schema.rules._gates import keys_for
 from messages_schema.rules._registry import REQUEST_KINDS, Violation
 
 __all__ = ["Linter", "is_valid", "lint"]
@@ -48,8 +49,10 @@ class Linter:
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, config: LintConfig | None = None) -> None:
+    def __init__(self, config: LintConfig | None = None, *, gating: bool = True) -> None:
         self.config = config or LintConfig()
+        #: Skip rules whose gate tokens do not occur in the document (see `rules._gates`).
+        self.gating = gating
         self.rules: tuple[Rule, ...] = select_rules(
             self.config.select, self.config.ignore, preview=self.config.preview
         )
@@ -80,12 +83,15 @@ class Linter:
             return
         if isinstance(document, bytes | bytearray | memoryview | str):
             try:
+                raw = document if isinstance(document, bytes) else None
                 document = _jsonio.decode(document)
             except _jsonio.InvalidJSON as exc:
                 if "SCH000" in self.enabled:
                     yield self._finding("SCH000", str(exc), (), kind, None)
                 return
-        yield from self._check_value(document, kind)
+        else:
+            raw = None
+        yield from self._check_value(document, kind, raw)
 
     def is_valid(self, document: Document, *, kind: str = "request") -> bool:
         """
@@ -98,22 +104,27 @@ class Linter:
         if kind == "stream":
             return not any(f.is_error for f in self.iter_findings(document, kind=kind))
         if isinstance(document, bytes | bytearray | memoryview | str):
+            raw = document if isinstance(document, bytes) else None
             try:
                 document = _jsonio.decode(document)
             except _jsonio.InvalidJSON:
                 return "SCH000" not in self.enabled
+        else:
+            raw = None
         if not structure_for(kind).is_valid(document) and any(
             f.is_error for f in self._structural(document, kind)
         ):
             return False
-        return not any(f.is_error for f in self._semantic(document, kind))
+        return not any(f.is_error for f in self._semantic(document, kind, raw))
 
     # -- passes -----------------------------------------------------------------------
 
-    def _check_value(self, document: JSONValue, kind: str) -> Iterator[Finding]:
+    def _check_value(
+        self, document: JSONValue, kind: str, raw: bytes | None = None
+    ) -> Iterator[Finding]:
         if not structure_for(kind).is_valid(document):
             yield from self._structural(document, kind)
-        yield from self._semantic(document, kind)
+        yield from self._semantic(document, kind, raw)
 
     def _structural(self, document: JSONValue, kind: str) -> Iterator[Finding]:
         prefix: Path = ("params",) if kind == "batch_request" else ()
@@ -157,7 +168,9 @@ class Linter:
             return "SCH011", problem.message, None
         return problem.code, problem.message, None
 
-    def _semantic(self, document: JSONValue, kind: str) -> Iterator[Finding]:
+    def _semantic(
+        self, document: JSONValue, kind: str, raw: bytes | None = None
+    ) -> Iterator[Finding]:
         if not isinstance(document, dict):
             return
         if kind in REQUEST_KINDS:
@@ -170,20 +183,31 @@ class Linter:
                 prefix = ("params",)
                 if not isinstance(body, dict):
                     return
-            yield from self._walk_request(body, prefix, kind, document)
+            yield from self._walk_request(body, prefix, kind, document, raw)
         else:
             for entry in self._plans[kind].document:
                 yield from self._run(entry, None, document, (), kind, document)
 
     def _walk_request(
-        self, body: JSONObject, prefix: Path, kind: str, root: JSONObject
+        self,
+        body: JSONObject,
+        prefix: Path,
+        kind: str,
+        root: JSONObject,
+        raw: bytes | None = None,
     ) -> Iterator[Finding]:
         plan = self._plans[kind]
         if not plan.any_request_rule:
             return
+        gates = plan.gates if self.gating else {}
         ctx = Context(body, kind=kind, config=self.config, lookup=self._capabilities)
         for entry in plan.document:
-            yield from self._run(entry, ctx, body, prefix, kind, root)
+            keys = gates.get(entry.code)
+            if keys is not None and not any(k in body for k in keys):
+                continue
+            found = self._apply(entry, ctx, body, prefix, kind, root)
+            if found:
+                yield from found
         message_rules = plan.message
         block_rules = plan.block
         if message_rules or block_rules:
@@ -220,6 +244,24 @@ class Linter:
             return None
         return lookup(model, self.config.capabilities)
 
+    def _apply(
+        self,
+        entry: Rule,
+        ctx: Context | None,
+        node: Any,
+        where: Path,
+        kind: str,
+        root: JSONValue,
+    ) -> list[Finding] | None:
+        """Run one rule; return its findings, or None when it found nothing."""
+        try:
+            violations = list(entry.func(ctx, node))  # type: ignore[arg-type, misc]
+        except Exception:  # noqa: BLE001 - reported by _run, which re-runs it
+            return list(self._run(entry, ctx, node, where, kind, root))
+        if not violations:
+            return None
+        return list(self._findings(entry, violations, where, kind, root))
+
     def _run(
         self,
         entry: Rule,
@@ -238,6 +280,16 @@ class Linter:
             message = f"rule {entry.code} ({entry.name}) raised {type(exc).__name__}: {exc}"
             yield self._finding("SCH099", message, where, kind, root)
             return
+        yield from self._findings(entry, violations, where, kind, root)
+
+    def _findings(
+        self,
+        entry: Rule,
+        violations: Iterable[Violation],
+        where: Path,
+        kind: str,
+        root: JSONValue,
+    ) -> Iterator[Finding]:
         for v in violations:
             fix = v.fix.relocated(where) if v.fix is not None else None
             yield self._finding(
@@ -291,6 +343,8 @@ class _Plan:
     block: tuple[Rule, ...]
     tool: tuple[Rule, ...]
     item: tuple[Rule, ...]
+    #: Gate keys by rule code, for the rules that have them.
+    gates: dict[str, tuple[str, ...]]
 
     @property
     def any_request_rule(self) -> bool:
@@ -307,6 +361,11 @@ class _Plan:
             block=pick(Node.BLOCK),
             tool=pick(Node.TOOL),
             item=pick(Node.ITEM),
+            gates={
+                r.code: tokens
+                for r in rules
+                if (tokens := keys_for(r.code)) is not None
+            },
         )
 
 

@@ -52,3 +52,14 @@ def test_every_rule_with_a_function_has_fixtures() -> None:
         cases = json.loads(path.read_text(encoding="utf-8"))
         assert any(c["findings"] for c in cases), f"{path.name} has no firing case"
         assert any(not c["findings"] for c in cases), f"{path.name} has no clean case"
+
+
+@pytest.mark.parametrize(("code", "case"), _cases())
+def test_gates_never_hide_a_finding(code: str, case: dict[str, Any]) -> None:
+    """Skipping rules by their gate keys changes no verdict on any fixture."""
+    from messages_schema import Linter
+
+    config = LintConfig(**case.get("config", {}))
+    kind = case.get("kind", "request")
+    gated = Linter(config).lint(case["payload"], kind=kind)
+    assert gated == Linter(config, gating=False).lint(case["payload"], kind=kind)

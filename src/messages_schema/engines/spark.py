@@ -20,7 +20,7 @@ from messages_schema.config import LintConfig
 
 try:
     import pyarrow as pa  # type: ignore[import-untyped]
-    from pyspark.sql import types as T  # type: ignore[import-untyped]  # noqa: N812
+    from pyspark.sql import types as T  # noqa: N812
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     msg = (
         "messages_schema.engines.spark needs pyspark.\n"
@@ -60,8 +60,8 @@ def _partition(
 ) -> Iterator[Any]:
     """The ``mapInArrow`` function: findings batches without ``row`` (a partition offset)."""
     text = pa.large_string() if large else pa.string()
-    for found in lint_batches(batches, column, kind=kind, config=config, keep=keep, nulls=nulls):
-        found = found.drop_columns(["row"])
+    for batch in lint_batches(batches, column, kind=kind, config=config, keep=keep, nulls=nulls):
+        found = batch.drop_columns(["row"])
         if large:
             # Spark checks result types exactly; with large var types on it expects
             # large_string for every string column.
