@@ -256,7 +256,7 @@ class Linter:
         """Run one rule; return its findings, or None when it found nothing."""
         try:
             violations = list(entry.func(ctx, node))  # type: ignore[arg-type, misc]
-        except Exception:  # noqa: BLE001 - reported by _run, which re-runs it
+        except Exception:
             return list(self._run(entry, ctx, node, where, kind, root))
         if not violations:
             return None

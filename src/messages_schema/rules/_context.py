@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -13,6 +12,9 @@ from messages_schema.rules._facts import ConversationFacts, scan
 
 if TYPE_CHECKING:
     from messages_schema.config import LintConfig
+
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen(kw_only=True)
@@ -73,6 +75,35 @@ def _blocks_of(index: int, message: Any) -> Iterator[Block]:
             yield Block(message=index, index=j, block=block)
 
 
+class _cached(Generic[_T]):  # noqa: N801 - used as a decorator, like cached_property
+    """
+    ``functools.cached_property`` without its lock.
+
+    Python 3.11's version takes an ``RLock`` on every first access; a `Context` lives
+    in one thread for one document, so the lock is pure cost on the linter's hot path.
+    As a non-data descriptor, later reads hit the instance ``__dict__`` directly.
+    """
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _cached[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> _T: ...
+    def __get__(self, instance: object | None, owner: type) -> _T | _cached[_T]:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.name] = value
+        return value
+
+
 class Context:
     """
     Facts about one request body, computed once and shared by every rule.
@@ -99,7 +130,7 @@ class Context:
         self.block_index = -1
         self.tool_index = -1
 
-    @functools.cached_property
+    @_cached
     def capabilities(self) -> Any:
         """The model's capability entry (`ModelCapabilities`), or None when unknown.
 
@@ -109,13 +140,13 @@ class Context:
             return self._given_capabilities
         return self._lookup(self.document)
 
-    @functools.cached_property
+    @_cached
     def messages(self) -> list[Any]:
         """The ``messages`` list, or an empty list when it is missing or malformed."""
         value = self.document.get("messages")
         return value if isinstance(value, list) else []
 
-    @functools.cached_property
+    @_cached
     def turns(self) -> tuple[Turn, ...]:
         """The conversation after the API's own merging of same-role runs."""
         turns: list[Turn] = []
@@ -133,7 +164,7 @@ class Context:
                 turns.append(Turn(role=role, messages=(i,), blocks=blocks))
         return tuple(turns)
 
-    @functools.cached_property
+    @_cached
     def _turn_by_message(self) -> dict[int, int]:
         return {m: t for t, turn in enumerate(self.turns) for m in turn.messages}
 
@@ -141,37 +172,37 @@ class Context:
         """Index into `turns` of the turn holding message *message_index*."""
         return self._turn_by_message.get(message_index)
 
-    @functools.cached_property
+    @_cached
     def tools(self) -> list[Any]:
         """The ``tools`` list, or an empty list."""
         value = self.document.get("tools")
         return value if isinstance(value, list) else []
 
-    @functools.cached_property
+    @_cached
     def tool_names(self) -> frozenset[str]:
         """Names of every defined tool (named tools included)."""
         return frozenset(
             t["name"] for t in self.tools if isinstance(t, dict) and isinstance(t.get("name"), str)
         )
 
-    @functools.cached_property
+    @_cached
     def thinking(self) -> JSONObject | None:
         """The ``thinking`` config object, if any."""
         value = self.document.get("thinking")
         return value if isinstance(value, dict) else None
 
-    @functools.cached_property
+    @_cached
     def thinking_type(self) -> str | None:
         """``thinking.type`` (``enabled``, ``adaptive``, ...), or None."""
         t = self.thinking.get("type") if self.thinking else None
         return t if isinstance(t, str) else None
 
-    @functools.cached_property
+    @_cached
     def thinking_on(self) -> bool:
         """Whether extended thinking is on (``enabled`` or ``adaptive``)."""
         return self.thinking_type in ("enabled", "adaptive")
 
-    @functools.cached_property
+    @_cached
     def model(self) -> str | None:
         """The model id: the config's override, else the body's ``model``."""
         if self.config.model:
@@ -179,7 +210,7 @@ class Context:
         value = self.document.get("model")
         return value if isinstance(value, str) else None
 
-    @functools.cached_property
+    @_cached
     def memo(self) -> dict[Any, Any]:
         """
         Scratch space for facts several rules of one family derive from this document.
@@ -193,7 +224,7 @@ class Context:
         """Whether any of *values* is among the request's ``anthropic-beta`` values."""
         return any(v in self.config.betas for v in values)
 
-    @functools.cached_property
+    @_cached
     def conversation(self) -> ConversationFacts:
         """
         Facts of ``messages`` from one shared pass; see `messages_schema.rules._facts`.
