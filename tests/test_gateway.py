@@ -294,6 +294,29 @@ class TestBatches:
         )
         assert inner.calls == []
 
+    def test_item_semantic_error_is_reported_not_rejected(self, inner: Inner) -> None:
+        """The API accepts such a batch and errors the item; the gateway forwards and reports."""
+        orphan = {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}
+        answer = self.call(inner, batch(item("a"), item("b", messages=[orphan])))
+
+        assert answer.status == 200
+        assert len(inner.calls) == 1
+        assert b"TOOL002" in answer.headers[b"x-messages-schema-findings"]
+
+    def test_strict_batches_reject_item_semantic_errors(self, inner: Inner) -> None:
+        """With strict_batches the same batch is answered 400 at the item's path."""
+        orphan = {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}
+        gateway = ValidatingMiddleware(inner, strict_batches=True)
+        answer = call(gateway, batch(item("a"), item("b", messages=[orphan])),
+                      path="/v1/messages/batches")
+
+        assert answer.status == 400
+        assert answer.json()["error"]["message"].startswith(
+            "requests.1.params.messages.0.content.0: unexpected `tool_use_id`")
+        assert inner.calls == []
+
     def test_params_error_is_prefixed_with_params(self, inner: Inner) -> None:
         """A params error reads ``requests.N.params.<path>``."""
         answer = self.call(inner, batch(item("a", max_tokens="many")))

@@ -233,6 +233,7 @@ class ValidatingMiddleware:
         logger: logging.Logger | None = None,
         require_version: bool = True,
         normalizer: Normalizer | None = None,
+        strict_batches: bool = False,
     ) -> None:
         if mode not in MODES:
             msg = f"mode must be one of {', '.join(MODES)}, not {mode!r}"
@@ -249,6 +250,9 @@ class ValidatingMiddleware:
         self.max_body_bytes = max_body_bytes
         self.logger = logger or logging.getLogger("messages_schema.gateway")
         self.require_version = require_version
+        #: Reject a batch for any item's error, not only for the structural ones the
+        #: API itself rejects at creation (see `_batch_problems`).
+        self.strict_batches = strict_batches
         self.normalizer: Normalizer | None = None
         if mode == "normalize":
             self.normalizer = normalizer or _default_normalizer()
@@ -361,7 +365,8 @@ class ValidatingMiddleware:
         linter = self._linter_for(betas)
         if kind != "batches":
             return [Problem.from_finding(f) for f in linter.lint(value, kind=kind)], value
-        return sorted(_batch_problems(linter, value), key=lambda p: p.order), value
+        problems = _batch_problems(linter, value, strict=self.strict_batches)
+        return sorted(problems, key=lambda p: p.order), value
 
     def _normalize(self, value: Any, kind: str) -> bytes | None:
         assert self.normalizer is not None
@@ -540,9 +545,18 @@ async def _read_body(receive: Receive, limit: int) -> bytes | object:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def _batch_problems(linter: Linter, value: Any) -> Iterable[Problem]:
+def _batch_problems(linter: Linter, value: Any, *, strict: bool = False) -> Iterable[Problem]:
     """
     Check a ``POST /v1/messages/batches`` body: the envelope, each item, unique ids.
+
+    The API validates the batch body's *shape* when the batch is created, items'
+    ``params`` included: an invalid ``custom_id`` (anthropics/anthropic-sdk-python#984)
+    or an unknown key in ``params`` (anthropic-sdk-python#1152) rejects the whole batch.
+    Other problems of an item (an image that does not match its media type, unpaired
+    tool results...) do not: the batch is accepted and that item comes back as an
+    ``errored`` result (anthropics/anthropic-sdk-typescript#682). So only ``SCH``
+    findings of items reject here; the others are reported as warnings, unless
+    *strict*.
 
     The envelope messages are pydantic's, as the API's own are
     (``requests.0.custom_id: String should have at most 64 characters``,
@@ -568,7 +582,16 @@ def _batch_problems(linter: Linter, value: Any) -> Iterable[Problem]:
     first_use: dict[str, int] = {}
     for i, item in enumerate(items):
         for finding in linter.lint(item, kind="batch_request"):
-            yield Problem.from_finding(finding, prefix=("requests", i))
+            # Semantic findings carry the path an errored result reports, relative to
+            # `params` (anthropic-sdk-typescript#682); put them back under it here.
+            inside = not finding.code.startswith("SCH") and finding.path[:1] == ("params",)
+            head: tuple[Any, ...] = ("requests", i, "params") if inside else ("requests", i)
+            problem = Problem.from_finding(finding, prefix=head)
+            if not strict and problem.severity is Severity.ERROR and not finding.code.startswith(
+                "SCH"
+            ):
+                problem = attrs.evolve(problem, severity=Severity.WARNING)
+            yield problem
         custom_id = item.get("custom_id") if isinstance(item, dict) else None
         if not isinstance(custom_id, str):
             continue
