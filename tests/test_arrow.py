@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from messages_schema import ConfigError, LintConfig, Location, lint
-from messages_schema._parquet import check_parquet
+from messages_schema._parquet import check_parquet, cli_findings
 from messages_schema.arrow import (
     FINDING_FIELDS,
     findings_schema,
@@ -23,9 +23,13 @@ from messages_schema.arrow import (
     lint_batches,
     lint_record_batch,
 )
+from messages_schema.cli import UsageError
 from tests.lake_records import plain_findings, pool, records
 
-VALID = b'{"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}'
+VALID = (
+    b'{"model": "claude-sonnet-4-5", "max_tokens": 16,'
+    b' "messages": [{"role": "user", "content": "Hi"}]}'
+)
 NO_MAX_TOKENS = b'{"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]}'
 BAD_JSON = b'{"model": "claude-sonnet-4-5", "max_tokens": '
 RESPONSE = (
@@ -126,7 +130,8 @@ class TestLintBatch:
         table = lint_batch(pa.array([VALID, None], type=pa.binary()), nulls="invalid")
 
         assert [(1, "SCH000", "error")] == list(
-            zip(table["row"].to_pylist(), table["code"].to_pylist(), table["severity"].to_pylist())
+            zip(table["row"].to_pylist(), table["code"].to_pylist(),
+                table["severity"].to_pylist(), strict=True)
         )
 
     def test_nulls_invalid_honours_ignore(self) -> None:
@@ -145,6 +150,12 @@ class TestLintBatch:
 
         assert plain_findings(texts, "auto", select=["SCH"]) == rows(table)
         assert {c[:3] for c in table.column("code").to_pylist()} == {"SCH"}
+
+    def test_all_null_column(self) -> None:
+        """A column of Arrow type null (an empty pandas object column) holds no record."""
+        array = pa.array([None, None])
+
+        assert (0, [None, None]) == (lint_batch(array).num_rows, is_valid_batch(array).to_pylist())
 
     def test_empty_input_has_the_schema(self) -> None:
         """No records give an empty table with the findings schema."""
@@ -181,11 +192,8 @@ class TestIsValidBatch:
         array = pa.array(texts, type=pa.binary())
 
         found = lint_batch(array, kind="auto")
-        errors = {
-            row
-            for row, severity in zip(found["row"].to_pylist(), found["severity"].to_pylist())
-            if severity == "error"
-        }
+        pairs = zip(found["row"].to_pylist(), found["severity"].to_pylist(), strict=True)
+        errors = {row for row, severity in pairs if severity == "error"}
 
         verdicts = is_valid_batch(array, kind="auto").to_pylist()
 
@@ -228,7 +236,7 @@ class TestLintRecordBatch:
         assert isinstance(found, pa.RecordBatch)
         assert ["row", "id", *FINDING_FIELDS] == found.schema.names
         assert [("b", "SCH001"), ("c", "SCH000")] == list(
-            zip(found["id"].to_pylist(), found["code"].to_pylist())
+            zip(found["id"].to_pylist(), found["code"].to_pylist(), strict=True)
         )
 
     def test_table_in_table_out(self) -> None:
@@ -263,7 +271,8 @@ class TestLintBatches:
         """Nothing is linted before the first batch is asked for."""
 
         def boom() -> Any:
-            raise AssertionError("consumed too early")
+            msg = "consumed too early"
+            raise AssertionError(msg)
             yield  # pragma: no cover
 
         lint_batches(boom(), "body")
@@ -375,3 +384,30 @@ class TestCheckParquet:
         """A path that does not exist raises FileNotFoundError."""
         with pytest.raises(FileNotFoundError):
             check_parquet(tmp_path / "nope.parquet", "body")
+
+
+class TestCliFindings:
+    def test_located_findings_of_one_file(self, tmp_path: Path) -> None:
+        """The CLI entry point returns check_parquet's findings, honouring config.kind."""
+        path = tmp_path / "lake.parquet"
+        write_parquet(path, [VALID, NO_MAX_TOKENS])
+
+        found = cli_findings(str(path), "body", LintConfig(kind="request"))
+
+        assert [(2, "SCH001")] == [(f.location.line, f.code) for f in found]
+
+    @pytest.mark.parametrize(
+        ("column", "missing", "match"),
+        [(None, False, "--column"), ("payload", False, "'payload'"), ("body", True, "no such"),
+         ("id", False, "JSON text")],
+    )
+    def test_misuse_is_a_usage_error(
+        self, tmp_path: Path, column: str | None, missing: bool, match: str
+    ) -> None:
+        """No column, an unknown column, a missing path or a non-text column exit 2."""
+        path = tmp_path / "lake.parquet"
+        if not missing:
+            pq.write_table(pa.table({"id": [1], "body": [VALID]}), path)
+
+        with pytest.raises(UsageError, match=match):
+            cli_findings(str(path), column, LintConfig())

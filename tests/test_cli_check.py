@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -535,3 +536,45 @@ class TestJobs:
     def test_negative_jobs_is_usage_error(self) -> None:
         """--jobs -1 is rejected."""
         assert check(str(CLI_DATA), "--jobs", "-1").code == 2
+
+
+class TestParquetAndOddRecords:
+    def test_parquet_column_is_checked(self, tmp_path: Path) -> None:
+        """`--parquet PATH --column NAME` lints each row's JSON text, with row numbers."""
+        import orjson
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from messages_schema.cli import run
+
+        rows = [
+            orjson.dumps({"model": "m", "max_tokens": 5, "messages": [
+                {"role": "user", "content": "hi"}]}).decode(),
+            orjson.dumps({"model": "m", "messages": []}).decode(),
+        ]
+        path = tmp_path / "lake.parquet"
+        pq.write_table(pa.table({"body": rows}), path)
+        out, err = io.StringIO(), io.StringIO()
+        code = run(["check", "--parquet", str(path), "--column", "body", "--format", "json",
+                    "--select", "SCH"], stdout=out, stderr=err)
+        found = json.loads(out.getvalue())
+        assert code == 1
+        assert [(f["code"], f["location"]["line"]) for f in found] == [("SCH001", 2)]
+
+    def test_parquet_needs_a_column(self, tmp_path: Path) -> None:
+        """Without --column the run is a usage error, exit 2."""
+        from messages_schema.cli import run
+
+        err = io.StringIO()
+        assert run(["check", "--parquet", str(tmp_path)], stdout=io.StringIO(), stderr=err) == 2
+        assert "--column" in err.getvalue()
+
+    def test_jsonl_string_record_is_a_wrong_type(self, tmp_path: Path) -> None:
+        """A JSONL line holding a JSON string is a request of the wrong type, not bad JSON."""
+        from messages_schema.cli import run
+
+        path = tmp_path / "r.jsonl"
+        path.write_text('"hello"\n', encoding="utf-8")
+        out = io.StringIO()
+        run(["check", str(path), "--format", "json"], stdout=out, stderr=io.StringIO())
+        assert [f["code"] for f in json.loads(out.getvalue())] == ["SCH003"]

@@ -28,7 +28,10 @@ pytestmark = [
 #: Records in the lake: at least 100,000 as issue 13 asks.
 LAKE_SIZE = 100_000
 
-VALID = b'{"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}'
+VALID = (
+    b'{"model": "claude-sonnet-4-5", "max_tokens": 16,'
+    b' "messages": [{"role": "user", "content": "Hi"}]}'
+)
 NO_MAX_TOKENS = b'{"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]}'
 
 

@@ -200,7 +200,10 @@ class _Work:
     def _one(
         self, value: Any, kind: str, ignores: tuple[str, ...], where: Location
     ) -> tuple[list[Finding], Any]:
-        findings = self.linter.lint(value, kind=kind)
+        # `lint` reads a `str` as JSON text; a record that *is* a JSON string goes back
+        # to its text so that it is checked as the string value it is.
+        document = orjson.dumps(value) if isinstance(value, str) else value
+        findings = self.linter.lint(document, kind=kind)
         new_value = None
         fix = self.task.fix
         if (

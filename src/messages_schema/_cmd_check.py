@@ -26,7 +26,7 @@ from typing import IO, Any
 import attrs
 import orjson
 
-from messages_schema import _records
+from messages_schema import _parquet, _records
 from messages_schema._baseline import Baseline, Key, key_of, write_baseline
 from messages_schema._checker import SAFE, UNSAFE, Task, TaskResult, execute
 from messages_schema._output import RENDERER_CLASSES, Renderer, Summary
@@ -63,6 +63,10 @@ def add(sub: Any) -> None:
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - for stdin")
     check.add_argument("--kind", choices=KINDS, help="treat every document as this kind")
+    check.add_argument("--parquet", action="append", default=[], metavar="PATH",
+                       help="a Parquet file or folder to check (needs the arrow extra)")
+    check.add_argument("--column", metavar="NAME",
+                       help="the --parquet column holding the JSON text of each record")
     check.add_argument("--format", choices=sorted(RENDERER_CLASSES), default="text")
     check.add_argument("--select", action="append", default=[], metavar="CODES",
                        help="codes or prefixes to check (replaces the configured set)")
@@ -447,8 +451,8 @@ class _FileState:
 
 
 def _check(args: argparse.Namespace, io: IO_) -> int:
-    if not args.paths:
-        msg = "check needs at least one PATH (use - for stdin)"
+    if not args.paths and not args.parquet:
+        msg = "check needs at least one PATH (use - for stdin) or --parquet PATH"
         raise UsageError(msg)
     if args.jobs < 0:
         msg = "--jobs must be 0 (one per CPU) or more"
@@ -571,6 +575,15 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
         if state is not None:
             close_file(state)
             state = None
+        for parquet in args.parquet:
+            summary.files += 1
+            config = configs.for_file(Path(parquet))
+            found = _parquet.cli_findings(parquet, args.column, config)
+            for finding in found:
+                summary.count(finding)
+                statistics[finding.code] += 1
+            if found and not quiet_output:
+                renderer.add(found)
     finally:
         progress.close()
         if state is not None and state.fixer is not None:

@@ -96,7 +96,9 @@ def _is_text(type_: Any) -> bool:
         getattr(pa.types, "is_string_view", None),
         getattr(pa.types, "is_binary_view", None),
     )
-    return any(check is not None and check(type_) for check in checks)
+    # A column of nulls only (an empty pandas object column converts to one) holds no
+    # record, so it is text enough.
+    return pa.types.is_null(type_) or any(check is not None and check(type_) for check in checks)
 
 
 def _chunks(array: Any) -> Iterator[Any]:
