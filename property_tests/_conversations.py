@@ -55,9 +55,7 @@ def conversations(
             answers the previous assistant turn's tool calls; drawn when None.
     """
     use_thinking = draw(st.booleans()) if thinking is None else thinking
-    tool_names = draw(
-        st.lists(st.sampled_from(_TOOL_NAMES), min_size=1, max_size=3, unique=True)
-    )
+    tool_names = draw(st.lists(st.sampled_from(_TOOL_NAMES), min_size=1, max_size=3, unique=True))
     max_tokens = draw(st.integers(2048, 16000))
     body: dict[str, Any] = {"model": MODEL, "max_tokens": max_tokens}
     if use_thinking:

@@ -34,7 +34,8 @@ def _type_literals(schema: dict[str, Any]) -> set[str]:
     """Every value a `type` property is pinned to (const or enum) anywhere in *schema*."""
     out: set[str] = set()
     for node in _walk(schema):
-        prop = node.get("properties", {}).get("type") if isinstance(node.get("properties"), dict) else None
+        props = node.get("properties")
+        prop = props.get("type") if isinstance(props, dict) else None
         if not isinstance(prop, dict):
             continue
         for sub in [prop, *prop.get("anyOf", [])]:
@@ -137,7 +138,7 @@ class TestSurface:
         assert "additionalProperties" not in resp["Message"]
 
     def test_sampling_parameters_are_declared(self) -> None:
-        """temperature, top_p and top_k are accepted and range-checked, though the SDK omits them."""
+        """temperature, top_p and top_k are accepted and range-checked (the SDK omits them)."""
         props = schemas.load("request")["$defs"]["MessageCreateParams"]["properties"]
         assert props["temperature"] == {"type": "number", "minimum": 0, "maximum": 1}
         assert props["top_p"]["maximum"] == 1

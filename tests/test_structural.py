@@ -209,7 +209,8 @@ class TestKinds:
     def test_batch_item_paths_start_at_params(self) -> None:
         """Batch items report inside `params`, and reject streaming params."""
         item = {"custom_id": "a-1", "params": minimal_request(stream=True)}
-        assert _pairs(item, "batch_request") == [("SCH004", "params.stream", "Input should be False")]
+        expected = [("SCH004", "params.stream", "Input should be False")]
+        assert _pairs(item, "batch_request") == expected
 
     def test_count_tokens_has_no_max_tokens(self) -> None:
         """count_tokens bodies are closed without `max_tokens`."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 #: Any value ``orjson.loads`` can return.
 JSONValue: TypeAlias = "dict[str, JSONValue] | list[JSONValue] | str | int | float | bool | None"
@@ -25,13 +25,4 @@ Kind: TypeAlias = Literal[
 ]
 
 #: Every kind, in the order the documentation lists them.
-KINDS: tuple[Kind, ...] = (
-    "request",
-    "response",
-    "stream",
-    "stream_event",
-    "count_tokens",
-    "batch_request",
-    "batch_result",
-    "error",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)

@@ -205,9 +205,7 @@ class Linter:
             keys = gates.get(entry.code)
             if keys is not None and not any(k in body for k in keys):
                 continue
-            found = self._apply(entry, ctx, body, prefix, kind, root)
-            if found:
-                yield from found
+            yield from self._run(entry, ctx, body, prefix, kind, root)
         message_rules = plan.message
         block_rules = plan.block
         if message_rules or block_rules:
@@ -244,24 +242,6 @@ class Linter:
             return None
         return lookup(model, self.config.capabilities)
 
-    def _apply(
-        self,
-        entry: Rule,
-        ctx: Context | None,
-        node: Any,
-        where: Path,
-        kind: str,
-        root: JSONValue,
-    ) -> list[Finding] | None:
-        """Run one rule; return its findings, or None when it found nothing."""
-        try:
-            violations = list(entry.func(ctx, node))  # type: ignore[arg-type, misc]
-        except Exception:
-            return list(self._run(entry, ctx, node, where, kind, root))
-        if not violations:
-            return None
-        return list(self._findings(entry, violations, where, kind, root))
-
     def _run(
         self,
         entry: Rule,
@@ -270,17 +250,18 @@ class Linter:
         where: Path,
         kind: str,
         root: JSONValue,
-    ) -> Iterator[Finding]:
-        assert entry.func is not None
+    ) -> list[Finding]:
+        """Run one rule on one node; a rule that raises becomes finding SCH099."""
         try:
-            violations: Iterable[Violation] = list(entry.func(ctx, node))  # type: ignore[arg-type]
-        except Exception as exc:
+            violations = list(entry.func(ctx, node))  # type: ignore[arg-type, misc]
+        except Exception as exc:  # a rule bug must not lose the other findings
             if "SCH099" not in self.enabled:
-                return
+                return []
             message = f"rule {entry.code} ({entry.name}) raised {type(exc).__name__}: {exc}"
-            yield self._finding("SCH099", message, where, kind, root)
-            return
-        yield from self._findings(entry, violations, where, kind, root)
+            return [self._finding("SCH099", message, where, kind, root)]
+        if not violations:
+            return []
+        return list(self._findings(entry, violations, where, kind, root))
 
     def _findings(
         self,

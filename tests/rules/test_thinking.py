@@ -98,7 +98,9 @@ class TestForcedToolChoiceWithThinking:
     def test_fix_switches_to_auto(self, only_finding):
         """The unsafe fix keeps `disable_parallel_tool_use` and switches to `auto`."""
         doc = req(
-            tools=[TOOL], thinking=ENABLED, tool_choice={"type": "any", "disable_parallel_tool_use": True}
+            tools=[TOOL],
+            thinking=ENABLED,
+            tool_choice={"type": "any", "disable_parallel_tool_use": True},
         )
         f = only_finding(doc, code="THK005")
 
@@ -111,7 +113,9 @@ class TestForcedToolChoiceWithThinking:
 class TestFinalAssistantWithoutThinking:
     def test_found_type_is_filled_in(self, only_finding):
         """The message names the type actually found and keeps the API's spelling."""
-        doc = req(user("W?"), assistant([use("t1")]), user([result("t1")]), tools=[TOOL], thinking=ENABLED)
+        doc = req(
+            user("W?"), assistant([use("t1")]), user([result("t1")]), tools=[TOOL], thinking=ENABLED
+        )
         f = only_finding(doc, code="THK006")
 
         assert f.message.startswith(
@@ -153,7 +157,12 @@ class TestFinalAssistantWithoutThinking:
 class TestThinkingNotFirst:
     def test_any_assistant_message(self, only_finding):
         """A non-final assistant message with thinking after text is reported at content.0."""
-        doc = req(user("Hi"), assistant([{"type": "text", "text": "A"}, thinking()]), user("B"), thinking=ENABLED)
+        doc = req(
+            user("Hi"),
+            assistant([{"type": "text", "text": "A"}, thinking()]),
+            user("B"),
+            thinking=ENABLED,
+        )
         f = only_finding(doc, code="THK007")
 
         assert "messages.1.content.0" == f.api_path
@@ -175,7 +184,9 @@ class TestThinkingBlockLast:
 class TestThinkingBlocksWhileDisabled:
     def test_fix_removes_thinking(self, only_finding):
         """With thinking off, the pending tool turn's thinking blocks are removed by the fix."""
-        doc = req(user("W?"), assistant([thinking(), use("t1")]), user([result("t1")]), tools=[TOOL])
+        doc = req(
+            user("W?"), assistant([thinking(), use("t1")]), user([result("t1")]), tools=[TOOL]
+        )
         f = only_finding(doc, code="THK009")
 
         fixed = apply_fixes(doc, [f], unsafe=True)
@@ -185,7 +196,9 @@ class TestThinkingBlocksWhileDisabled:
 
     def test_earlier_turns_are_ignored(self):
         """Thinking blocks in earlier, finished turns are fine with thinking off."""
-        doc = req(user("Hi"), assistant([thinking(), {"type": "text", "text": "Hello"}]), user("Bye"))
+        doc = req(
+            user("Hi"), assistant([thinking(), {"type": "text", "text": "Hello"}]), user("Bye")
+        )
 
         assert [] == errors(doc)
 
@@ -194,21 +207,36 @@ class TestThinkingBlockStructure:
     def test_signature_required(self):
         """A thinking block without `signature` is SCH001, not a THK rule."""
         block = {"type": "thinking", "thinking": "Hmm."}
-        doc = req(user("Hi"), assistant([block, {"type": "text", "text": "A"}]), user("B"), thinking=ENABLED)
+        doc = req(
+            user("Hi"),
+            assistant([block, {"type": "text", "text": "A"}]),
+            user("B"),
+            thinking=ENABLED,
+        )
 
         assert ["SCH001"] == errors(doc)
 
     def test_thinking_required(self):
         """A thinking block without `thinking` is SCH001."""
         block = {"type": "thinking", "signature": "x"}
-        doc = req(user("Hi"), assistant([block, {"type": "text", "text": "A"}]), user("B"), thinking=ENABLED)
+        doc = req(
+            user("Hi"),
+            assistant([block, {"type": "text", "text": "A"}]),
+            user("B"),
+            thinking=ENABLED,
+        )
 
         assert ["SCH001"] == errors(doc)
 
     def test_cache_control_rejected(self):
         """`cache_control` on a thinking block is SCH002 (CLIProxyAPI#512)."""
         block = thinking(cache_control={"type": "ephemeral"})
-        doc = req(user("Hi"), assistant([block, {"type": "text", "text": "A"}]), user("B"), thinking=ENABLED)
+        doc = req(
+            user("Hi"),
+            assistant([block, {"type": "text", "text": "A"}]),
+            user("B"),
+            thinking=ENABLED,
+        )
 
         found = [f for f in lint(doc) if f.is_error]
 

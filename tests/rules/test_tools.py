@@ -55,7 +55,9 @@ class TestToolUseWithoutToolResult:
     def test_fix_answers_ids_in_order(self, only_finding):
         """The fix inserts error results at the start, in call order, and the request passes."""
         doc = req(
-            user("Go"), assistant([use("toolu_a"), use("toolu_b")]), user([{"type": "text", "text": "hm"}])
+            user("Go"),
+            assistant([use("toolu_a"), use("toolu_b")]),
+            user([{"type": "text", "text": "hm"}]),
         )
         f = only_finding(doc, code="TOOL001")
 
@@ -146,7 +148,10 @@ class TestDuplicateToolName:
 class TestInvalidInputSchema:
     def test_detail_and_api_error(self, only_finding):
         """The message names the meta-schema problem; api_error is the API's text."""
-        bad = {"name": "f", "input_schema": {"type": "object", "properties": {"a": {"type": "int"}}}}
+        bad = {
+            "name": "f",
+            "input_schema": {"type": "object", "properties": {"a": {"type": "int"}}},
+        }
         f = only_finding(req(user("Hi"), tools=[bad]), code="TOOL005")
 
         assert "/properties/a/type" in f.message

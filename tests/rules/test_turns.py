@@ -178,7 +178,7 @@ class TestConsecutiveSameRole:
 
     def test_fix_until_stable_merges(self):
         """Applying the safe fixes leaves one user message."""
-        fixed, applied, remaining = fix_until_stable(req(user("A"), user("B")))
+        fixed, _applied, remaining = fix_until_stable(req(user("A"), user("B")))
 
         assert 1 == len(fixed["messages"])
         assert [] == [f for f in remaining if f.code == "TURN005"]

@@ -55,10 +55,13 @@ class TurnFacts:
         "all_empty",
         "all_whitespace",
         "leading",
+        "leading_ids",
         "messages",
         "only_results",
+        "result_ids",
         "results",
         "role",
+        "use_ids",
         "uses",
     )
 
@@ -70,6 +73,10 @@ class TurnFacts:
         #: ``(message, block, tool_use_id, leading)`` of each ``tool_result`` block;
         #: *leading* is True while no other kind of block came before it in the turn.
         self.results: list[tuple[int, int, str, bool]] = []
+        #: Ids of `uses`, of `results`, and of the results in the leading run.
+        self.use_ids: set[str] = set()
+        self.result_ids: set[str] = set()
+        self.leading_ids: set[str] = set()
         #: Every message's content is empty.
         self.all_empty = True
         #: Every block of every message is whitespace-only text (and there is one).
@@ -84,21 +91,19 @@ class TurnFacts:
         """Index of the turn's first message."""
         return self.messages[0]
 
-    @property
-    def leading_ids(self) -> frozenset[str]:
-        """Ids answered by the ``tool_result`` blocks at the start of the turn."""
-        return frozenset(r[2] for r in self.results if r[3])
-
 
 class ConversationFacts:
     """The facts of one request's ``messages``; see `scan`."""
 
     __slots__ = (
         "by_message",
+        "duplicate_uses",
         "empty_error_results",
         "empty_text",
         "last_index",
+        "same_role",
         "system",
+        "thinking_messages",
         "tool_loop",
         "turns",
     )
@@ -121,6 +126,12 @@ class ConversationFacts:
         #: Turn indices ``(start, last)`` of the assistant turns of the tool-use loop the
         #: request ends in, or None; see `scan`.
         self.tool_loop: tuple[int, int] | None = None
+        #: Indices of messages that directly follow a message of the same role.
+        self.same_role: list[int] = []
+        #: ``(message, block, id)`` of each ``tool_use`` whose id an earlier one used.
+        self.duplicate_uses: list[tuple[int, int, str]] = []
+        #: Indices of ``assistant`` messages holding thinking blocks.
+        self.thinking_messages: list[int] = []
 
     @property
     def final_assistant(self) -> MessageFacts | None:
@@ -147,6 +158,8 @@ def scan(messages: list[Any]) -> ConversationFacts:
     by_message = facts.by_message
     empty_text = facts.empty_text
     turn: TurnFacts | None = None
+    all_use_ids: set[str] = set()
+    previous = -2  # index of the last user/assistant message
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             continue
@@ -159,6 +172,9 @@ def scan(messages: list[Any]) -> ConversationFacts:
         if turn is None or turn.role != role:
             turn = TurnFacts(role)
             turns.append(turn)
+        elif previous == i - 1:
+            facts.same_role.append(i)
+        previous = i
         turn.messages.append(i)
         t = len(turns) - 1
         content = message.get("content")
@@ -207,6 +223,9 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 tid = block.get("tool_use_id")
                 if type(tid) is str:
                     results.append((i, j, tid, leading))
+                    turn.result_ids.add(tid)
+                    if leading:
+                        turn.leading_ids.add(tid)
                 if block.get("is_error") is True:
                     body = block.get("content")
                     if not body and isinstance(body, str | list):
@@ -227,6 +246,11 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 uid = block.get("id")
                 if type(uid) is str:
                     turn.uses.append((i, j, uid))
+                    turn.use_ids.add(uid)
+                    if uid in all_use_ids:
+                        facts.duplicate_uses.append((i, j, uid))
+                    else:
+                        all_use_ids.add(uid)
             elif btype == "thinking" or btype == "redacted_thinking":  # noqa: PLR1714
                 if thinking is None:
                     thinking = [j]
@@ -236,6 +260,8 @@ def scan(messages: list[Any]) -> ConversationFacts:
         first_type = first.get("type") if isinstance(first, dict) else None
         turn.leading = leading
         turn.only_results = only_results
+        if thinking is not None and role == "assistant":
+            facts.thinking_messages.append(i)
         if not all_ws:
             turn.all_whitespace = False
         by_message[i] = _new_message(

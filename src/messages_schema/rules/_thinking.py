@@ -475,8 +475,9 @@ def thinking_not_first(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     if not ctx.thinking_on:
         return
     facts = ctx.conversation
-    for i, mf in facts.by_message.items():
-        if mf.role != "assistant" or not mf.thinking or mf.first_type in THINKING_TYPES:
+    for i in facts.thinking_messages:
+        mf = facts.by_message[i]
+        if mf.first_type in THINKING_TYPES:
             continue
         first = _first_block(facts, mf.turn)
         if first is not None and first[1] in THINKING_TYPES:

@@ -129,14 +129,15 @@ def tool_use_without_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator
     """
     facts = ctx.conversation
     turns = facts.turns
-    for t, turn in enumerate(turns):
-        if turn.role != "assistant" or not turn.uses or t + 1 >= len(turns):
+    for t in range(len(turns) - 1):
+        turn = turns[t]
+        if not turn.use_ids or turn.role != "assistant":
             continue
         reply = turns[t + 1]
         leading = reply.leading_ids
-        missing = list(dict.fromkeys(uid for _, _, uid in turn.uses if uid not in leading))
-        if not missing:
+        if turn.use_ids <= leading:
             continue
+        missing = list(dict.fromkeys(uid for _, _, uid in turn.uses if uid not in leading))
         n = next(i for i, _, uid in turn.uses if uid == missing[0])
         text = UNANSWERED.format(ids=", ".join(missing))
         placed_late = {tid for _, _, tid, lead in reply.results if not lead}
@@ -227,10 +228,12 @@ def tool_result_without_tool_use(ctx: Context, body: dict[str, Any]) -> Iterator
     facts = ctx.conversation
     turns = facts.turns
     for t, turn in enumerate(turns):
-        if turn.role != "user" or not turn.results:
+        if not turn.result_ids or turn.role != "user":
             continue
         prev = turns[t - 1] if t > 0 and turns[t - 1].role == "assistant" else None
-        known = {uid for _, _, uid in prev.uses} if prev is not None else set()
+        known = prev.use_ids if prev is not None else set()
+        if turn.result_ids <= known:
+            continue
         orphans = [(i, j, tid) for i, j, tid, _ in turn.results if tid not in known]
         if not orphans:
             continue
@@ -279,17 +282,13 @@ def duplicate_tool_use_id(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     ## Applies to
     Requests, token counts, batch items.
     """
-    seen: set[str] = set()
-    for turn in ctx.conversation.turns:
-        for i, j, uid in turn.uses:
-            if uid in seen:
-                yield Violation(
-                    message=f"{DUPLICATE_ID} (`{uid}` is used again)",
-                    path=("messages", i, "content", j),
-                    api_error=DUPLICATE_ID,
-                    api_path=f"messages.{i}.content.{j}",
-                )
-            seen.add(uid)
+    for i, j, uid in ctx.conversation.duplicate_uses:
+        yield Violation(
+            message=f"{DUPLICATE_ID} (`{uid}` is used again)",
+            path=("messages", i, "content", j),
+            api_error=DUPLICATE_ID,
+            api_path=f"messages.{i}.content.{j}",
+        )
 
 
 @rule("TOOL004", "duplicate-tool-name", on=Node.DOCUMENT, severity=Severity.ERROR)
@@ -429,9 +428,7 @@ def invalid_input_schema(ctx: Context, body: dict[str, Any]) -> Iterator[Violati
         )
 
 
-@rule(
-    "TOOL006", "input-schema-top-level-combinator", on=Node.DOCUMENT, severity=Severity.ERROR
-)
+@rule("TOOL006", "input-schema-top-level-combinator", on=Node.DOCUMENT, severity=Severity.ERROR)
 def input_schema_top_level_combinator(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -526,9 +523,7 @@ def tool_choice_unknown_tool(ctx: Context, body: dict[str, Any]) -> Iterator[Vio
     )
 
 
-@rule(
-    "TOOL008", "allowed-and-blocked-domains", on=Node.DOCUMENT, severity=Severity.ERROR
-)
+@rule("TOOL008", "allowed-and-blocked-domains", on=Node.DOCUMENT, severity=Severity.ERROR)
 def allowed_and_blocked_domains(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -566,9 +561,7 @@ def allowed_and_blocked_domains(ctx: Context, body: dict[str, Any]) -> Iterator[
             )
 
 
-@rule(
-    "TOOL009", "empty-error-tool-result", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True
-)
+@rule("TOOL009", "empty-error-tool-result", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
 def empty_error_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does

@@ -102,9 +102,7 @@ def empty_text_block(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-@rule(
-    "TURN002", "whitespace-only-text", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True
-)
+@rule("TURN002", "whitespace-only-text", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
 def whitespace_only_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     r"""
     ## What it does
@@ -235,9 +233,7 @@ def empty_message_content(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     severity=Severity.ERROR,
     fixable=True,
 )
-def final_assistant_trailing_whitespace(
-    ctx: Context, body: dict[str, Any]
-) -> Iterator[Violation]:
+def final_assistant_trailing_whitespace(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     r"""
     ## What it does
     Flags a request that ends with an `assistant` message (a prefill) whose final text
@@ -344,22 +340,20 @@ def consecutive_same_role(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     Requests, token counts, batch items.
     """
     facts = ctx.conversation
-    for turn in facts.turns:
-        for prev, i in zip(turn.messages, turn.messages[1:], strict=False):
-            if i - 1 != prev:
-                continue  # a `system` message sits between them
-            yield Violation(
-                message=(
-                    f"`{turn.role}` message follows another `{turn.role}` message; "
-                    "the API merges them into one turn"
-                ),
-                path=("messages", i),
-                fix=Fix(
-                    applicability=Applicability.SAFE,
-                    message=f"Merge it into the previous `{turn.role}` message",
-                    step="merge_same_role",
-                ),
-            )
+    for i in facts.same_role:
+        role = facts.by_message[i].role
+        yield Violation(
+            message=(
+                f"`{role}` message follows another `{role}` message; "
+                "the API merges them into one turn"
+            ),
+            path=("messages", i),
+            fix=Fix(
+                applicability=Applicability.SAFE,
+                message=f"Merge it into the previous `{role}` message",
+                step="merge_same_role",
+            ),
+        )
 
 
 def _ends_in_server_tool_use(message: Any) -> bool:
