@@ -28,8 +28,12 @@ def _png(width: int, height: int, seed: int) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 1))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _pdf(pages: int) -> bytes:
@@ -46,13 +50,30 @@ def _pdf(pages: int) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 
 def _words(rnd: random.Random, n: int) -> str:
-    vocab = ("the weather in", "city", "temperature", "forecast", "result", "tool", "call",
-             "value", "report", "summary", "sunny", "rain", "degrees", "tomorrow", "analysis")
+    vocab = (
+        "the weather in",
+        "city",
+        "temperature",
+        "forecast",
+        "result",
+        "tool",
+        "call",
+        "value",
+        "report",
+        "summary",
+        "sunny",
+        "rain",
+        "degrees",
+        "tomorrow",
+        "analysis",
+    )
     return " ".join(rnd.choice(vocab) for _ in range(n))
 
 
@@ -89,24 +110,54 @@ def agentic_request(rounds: int = 34) -> dict[str, Any]:
     messages: list[dict[str, Any]] = [{"role": "user", "content": _words(rnd, 40)}]
     for r in range(rounds):
         tid = f"toolu_{r:02d}{rnd.getrandbits(64):016x}"
-        messages.append({"role": "assistant", "content": [
-            {"type": "thinking", "thinking": _words(rnd, 60), "signature": base64.b64encode(rnd.randbytes(96)).decode()},
-            {"type": "text", "text": _words(rnd, 12)},
-            {"type": "tool_use", "id": tid, "name": f"tool_{r % 6}", "input": {"city": "Paris", "days": r % 7 + 1}},
-        ]})
-        messages.append({"role": "user", "content": [
-            {"type": "tool_result", "tool_use_id": tid, "content": _words(rnd, 45)},
-        ]})
-    messages.append({"role": "assistant", "content": [
-        {"type": "thinking", "thinking": _words(rnd, 40), "signature": base64.b64encode(rnd.randbytes(96)).decode()},
-        {"type": "text", "text": _words(rnd, 30)},
-    ]})
+        messages.append(
+            {
+                "role": "assistant",
+                "content": [
+                    {
+                        "type": "thinking",
+                        "thinking": _words(rnd, 60),
+                        "signature": base64.b64encode(rnd.randbytes(96)).decode(),
+                    },
+                    {"type": "text", "text": _words(rnd, 12)},
+                    {
+                        "type": "tool_use",
+                        "id": tid,
+                        "name": f"tool_{r % 6}",
+                        "input": {"city": "Paris", "days": r % 7 + 1},
+                    },
+                ],
+            }
+        )
+        messages.append(
+            {
+                "role": "user",
+                "content": [
+                    {"type": "tool_result", "tool_use_id": tid, "content": _words(rnd, 45)},
+                ],
+            }
+        )
+    messages.append(
+        {
+            "role": "assistant",
+            "content": [
+                {
+                    "type": "thinking",
+                    "thinking": _words(rnd, 40),
+                    "signature": base64.b64encode(rnd.randbytes(96)).decode(),
+                },
+                {"type": "text", "text": _words(rnd, 30)},
+            ],
+        }
+    )
     messages.append({"role": "user", "content": "Thanks. " + _words(rnd, 10)})
     return {
         "model": "claude-opus-4-5",
         "max_tokens": 16000,
         "thinking": {"type": "enabled", "budget_tokens": 8000},
-        "system": [{"type": "text", "text": _words(rnd, 80), "cache_control": {"type": "ephemeral"}}],
+        "system": [
+            {"type": "text", "text": _words(rnd, 80), "cache_control": {"type": "ephemeral"}}
+        ],
         "tools": tools,
         "tool_choice": {"type": "auto"},
         "messages": messages,
@@ -118,13 +169,26 @@ def media_request() -> dict[str, Any]:
     content: list[dict[str, Any]] = []
     for i, (w, h) in enumerate([(360, 340), (300, 260), (260, 240)]):
         data = base64.b64encode(_png(w, h, seed=i)).decode()
-        content.append({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": data}})
-    content.append({"type": "document", "source": {"type": "base64", "media_type": "application/pdf",
-                                                     "data": base64.b64encode(_pdf(2)).decode()},
-                    "title": "report.pdf"})
+        content.append(
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": data}}
+        )
+    content.append(
+        {
+            "type": "document",
+            "source": {
+                "type": "base64",
+                "media_type": "application/pdf",
+                "data": base64.b64encode(_pdf(2)).decode(),
+            },
+            "title": "report.pdf",
+        }
+    )
     content.append({"type": "text", "text": "Compare the images with the report."})
-    return {"model": "claude-sonnet-4-5", "max_tokens": 2048,
-            "messages": [{"role": "user", "content": content}]}
+    return {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 2048,
+        "messages": [{"role": "user", "content": content}],
+    }
 
 
 def response() -> dict[str, Any]:
@@ -137,13 +201,22 @@ def response() -> dict[str, Any]:
         "model": "claude-sonnet-4-5",
         "content": [
             {"type": "text", "text": _words(rnd, 150)},
-            {"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather",
-             "input": {"location": "San Francisco, CA", "unit": "celsius"}},
+            {
+                "type": "tool_use",
+                "id": "toolu_01A09q90qw90lq917835lq9",
+                "name": "get_weather",
+                "input": {"location": "San Francisco, CA", "unit": "celsius"},
+            },
         ],
         "stop_reason": "tool_use",
         "stop_sequence": None,
-        "usage": {"input_tokens": 2095, "output_tokens": 503, "cache_creation_input_tokens": 0,
-                  "cache_read_input_tokens": 1800, "service_tier": "standard"},
+        "usage": {
+            "input_tokens": 2095,
+            "output_tokens": 503,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 1800,
+            "service_tier": "standard",
+        },
     }
 
 
@@ -156,7 +229,9 @@ def jsonl_corpus(megabytes: float = 50.0) -> bytes:
         orjson.dumps(small_request()),
         orjson.dumps(response()),
         orjson.dumps({"custom_id": "req-1", "params": small_request()}),
-        orjson.dumps({"custom_id": "req-1", "result": {"type": "succeeded", "message": response()}}),
+        orjson.dumps(
+            {"custom_id": "req-1", "result": {"type": "succeeded", "message": response()}}
+        ),
     ]
     target = int(megabytes * 1024 * 1024)
     out = bytearray()

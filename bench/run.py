@@ -46,7 +46,9 @@ def _peers(kind: str) -> dict[str, Method]:
     out["python jsonschema (our schema)"] = lambda b: py_validator.is_valid(orjson.loads(b))
     import jsonschema_rs
 
-    rs_registry = jsonschema_rs.Registry([(schemas.uri(s), schemas.shared(s)) for s in schemas.NAMES])
+    rs_registry = jsonschema_rs.Registry(
+        [(schemas.uri(s), schemas.shared(s)) for s in schemas.NAMES]
+    )
     rs_validator = jsonschema_rs.validator_for(schema, registry=rs_registry)
     out["jsonschema-rs alone (our schema)"] = lambda b: rs_validator.is_valid(orjson.loads(b))
     try:
@@ -104,8 +106,11 @@ def corpus_methods(lines: list[bytes]) -> dict[str, Callable[[], Any]]:
         for line, kind in pairs:
             linter.lint(line, kind=kind)
 
-    return {"orjson.loads (floor)": floor, "messages_schema.is_valid": valid,
-            "messages_schema.lint": full}
+    return {
+        "orjson.loads (floor)": floor,
+        "messages_schema.is_valid": valid,
+        "messages_schema.lint": full,
+    }
 
 
 def _time(fn: Callable[[], Any], number: int) -> float:
@@ -128,7 +133,7 @@ def measure(calls: dict[str, Callable[[], Any]], rounds: int, budget: float) -> 
         numbers[name] = max(1, int(budget / one))
     ratios: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
-        order = names[r % len(names):] + names[: r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         times = {name: _time(calls[name], numbers[name]) for name in order}
         for name in names:
             ratios[name].append(times[name] / times[floor])
@@ -166,17 +171,28 @@ def main(argv: list[str] | None = None) -> int:
     for name in rows:
         cells = [f"{results[k][name]:.2f}×" if name in results[k] else "—" for k in results]
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print(f"\nratios to orjson.loads of the same bytes; median of {args.rounds} interleaved rounds; "
-          f"python {sys.version.split()[0]}")
+    print(
+        f"\nratios to orjson.loads of the same bytes; median of {args.rounds} interleaved rounds; "
+        f"python {sys.version.split()[0]}"
+    )
     if args.json:
-        args.json.write_bytes(orjson.dumps({"rounds": args.rounds, "sizes": sizes,
-                                            "ratios": results}, option=orjson.OPT_INDENT_2))
+        args.json.write_bytes(
+            orjson.dumps(
+                {"rounds": args.rounds, "sizes": sizes, "ratios": results},
+                option=orjson.OPT_INDENT_2,
+            )
+        )
     return 0
 
 
 def _row_order(name: str) -> tuple[int, str]:
-    order = ["orjson.loads (floor)", "messages_schema.is_valid", "messages_schema.lint",
-             "normalize_request (incl. parse)", "loads(bytes, Message)"]
+    order = [
+        "orjson.loads (floor)",
+        "messages_schema.is_valid",
+        "messages_schema.lint",
+        "normalize_request (incl. parse)",
+        "loads(bytes, Message)",
+    ]
     return (order.index(name) if name in order else len(order), name)
 
 
