@@ -107,8 +107,8 @@ def too_many_cache_breakpoints(ctx: Context, body: dict[str, Any]) -> Iterator[V
         )
 
 
-@rule("CACHE002", "cache-control-on-empty-text", on=Node.BLOCK, severity=Severity.ERROR)
-def cache_control_on_empty_text(ctx: Context, block: dict[str, Any]) -> Iterator[Violation]:
+@rule("CACHE002", "cache-control-on-empty-text", on=Node.DOCUMENT, severity=Severity.ERROR)
+def cache_control_on_empty_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
     Flags a `text` block with `"text": ""` that carries `cache_control`.
@@ -130,16 +130,20 @@ def cache_control_on_empty_text(ctx: Context, block: dict[str, Any]) -> Iterator
     ## Applies to
     Requests, token counts, batch items: message content blocks.
     """
-    if block.get("type") != "text" or block.get("text") != "":
-        return
-    if not isinstance(block.get("cache_control"), dict):
-        return
-    where = ("messages", ctx.message_index, "content", ctx.block_index, "text")
-    yield Violation(
-        message="cache_control cannot be set for empty text blocks",
-        path=("cache_control",),
-        api_path=api_location(ctx, where, drop=1),
-    )
+    # Reads the breakpoints the other CACHE rules collect, instead of a call per block.
+    for path, _ in breakpoints(ctx):
+        if len(path) != 4 or path[0] != "messages":
+            continue
+        _, i, _, j = path
+        assert isinstance(i, int) and isinstance(j, int)
+        block = ctx.messages[i]["content"][j]
+        if block.get("type") != "text" or block.get("text") != "":
+            continue
+        yield Violation(
+            message="cache_control cannot be set for empty text blocks",
+            path=(*path, "cache_control"),
+            api_path=api_location(ctx, (*path, "text"), drop=1),
+        )
 
 
 @rule("CACHE003", "cache-ttl-out-of-order", on=Node.DOCUMENT, severity=Severity.ERROR)

@@ -217,8 +217,8 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
         )
 
 
-@rule("MOD005", "system-role-unsupported", on=Node.MESSAGE, severity=Severity.ERROR)
-def system_role_unsupported(ctx: Context, message: dict[str, Any]) -> Iterator[Violation]:
+@rule("MOD005", "system-role-unsupported", on=Node.DOCUMENT, severity=Severity.ERROR)
+def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
     Flags a message with `role: "system"` for a model that does not accept mid-conversation
@@ -248,19 +248,25 @@ def system_role_unsupported(ctx: Context, message: dict[str, Any]) -> Iterator[V
     ## Applies to
     Requests, token counts, batch items.
     """
-    caps = ctx.capabilities
-    if caps is None or caps.system_messages is not False or message.get("role") != "system":
+    system = ctx.conversation.system  # indices of `role: system` messages, one pass
+    if not system:
         return
-    content = message.get("content")
-    if content in ([], ""):
+    caps = ctx.capabilities
+    if caps is None or caps.system_messages is not False:
         return
     text = (
         'messages: Unexpected role "system". The Messages API accepts a top-level `system` '
         'parameter, not "system" as an input message role.'
     )
-    yield Violation(
-        message=text, path=("role",), api_path="messages", api_error=text.removeprefix("messages: ")
-    )
+    for i in system:
+        if ctx.messages[i].get("content") in ([], ""):
+            continue
+        yield Violation(
+            message=text,
+            path=("messages", i, "role"),
+            api_path="messages",
+            api_error=text.removeprefix("messages: "),
+        )
 
 
 @rule("MOD006", "unsupported-effort", on=Node.DOCUMENT, severity=Severity.WARNING)
