@@ -199,13 +199,19 @@ class Linter:
         plan = self._plans[kind]
         if not plan.any_request_rule:
             return
-        gates = plan.gates if self.gating else {}
         ctx = Context(body, kind=kind, config=self.config, lookup=self._capabilities)
-        for entry in plan.document:
-            keys = gates.get(entry.code)
-            if keys is not None and not any(k in body for k in keys):
+        gating = self.gating
+        # The hot loop: one call per document rule, inlined (no helper frame per rule).
+        for entry, func, keys in plan.document_calls:
+            if gating and keys is not None and keys.isdisjoint(body):
                 continue
-            yield from self._run(entry, ctx, body, prefix, kind, root)
+            try:
+                violations = list(func(ctx, body))
+            except Exception:  # a rule bug must not lose the other findings
+                yield from self._run(entry, ctx, body, prefix, kind, root)
+                continue
+            if violations:
+                yield from self._findings(entry, violations, prefix, kind, root)
         message_rules = plan.message
         block_rules = plan.block
         if message_rules or block_rules:
@@ -324,8 +330,8 @@ class _Plan:
     block: tuple[Rule, ...]
     tool: tuple[Rule, ...]
     item: tuple[Rule, ...]
-    #: Gate keys by rule code, for the rules that have them.
-    gates: dict[str, tuple[str, ...]]
+    #: ``(rule, function, gate keys or None)`` for each document rule.
+    document_calls: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
 
     @property
     def any_request_rule(self) -> bool:
@@ -342,11 +348,10 @@ class _Plan:
             block=pick(Node.BLOCK),
             tool=pick(Node.TOOL),
             item=pick(Node.ITEM),
-            gates={
-                r.code: tokens
-                for r in rules
-                if (tokens := keys_for(r.code)) is not None
-            },
+            document_calls=tuple(
+                (r, r.func, None if (keys := keys_for(r.code)) is None else frozenset(keys))
+                for r in pick(Node.DOCUMENT)
+            ),
         )
 
 
