@@ -135,8 +135,7 @@ def cache_control_on_empty_text(ctx: Context, body: dict[str, Any]) -> Iterator[
         if len(path) != 4 or path[0] != "messages":
             continue
         _, i, _, j = path
-        assert isinstance(i, int) and isinstance(j, int)
-        block = ctx.messages[i]["content"][j]
+        block = ctx.messages[int(i)]["content"][int(j)]
         if block.get("type") != "text" or block.get("text") != "":
             continue
         yield Violation(
