@@ -48,20 +48,8 @@ def breakpoints(ctx: Context) -> tuple[tuple[Path, dict[str, Any]], ...]:
     if isinstance(system, list):
         for s, block in enumerate(system):
             visit(block, ("system", s))
-    for i, message in enumerate(ctx.messages):
-        content = message.get("content") if isinstance(message, dict) else None
-        if not isinstance(content, list):
-            continue
-        for j, block in enumerate(content):
-            visit(block, ("messages", i, "content", j))
-            inner = block.get("content") if isinstance(block, dict) else None
-            if (
-                isinstance(block, dict)
-                and block.get("type") == "tool_result"
-                and isinstance(inner, list)
-            ):
-                for k, item in enumerate(inner):
-                    visit(item, ("messages", i, "content", j, "content", k))
+    # The messages' breakpoints come from the shared conversation pass (`_facts.scan`).
+    out.extend(ctx.conversation.breakpoints)
     result = tuple(out)
     ctx.memo[key] = result
     return result

@@ -96,6 +96,7 @@ class ConversationFacts:
     """The facts of one request's ``messages``; see `scan`."""
 
     __slots__ = (
+        "breakpoints",
         "by_message",
         "duplicate_uses",
         "empty_error_results",
@@ -132,6 +133,9 @@ class ConversationFacts:
         self.duplicate_uses: list[tuple[int, int, str]] = []
         #: Indices of ``assistant`` messages holding thinking blocks.
         self.thinking_messages: list[int] = []
+        #: ``(path, cache_control)`` of every block carrying ``cache_control`` in
+        #: ``messages``, blocks inside ``tool_result`` content included, in order.
+        self.breakpoints: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
 
     @property
     def final_assistant(self) -> MessageFacts | None:
@@ -160,14 +164,15 @@ def scan(messages: list[Any]) -> ConversationFacts:
     turn: TurnFacts | None = None
     all_use_ids: set[str] = set()
     previous = -2  # index of the last user/assistant message
+    breakpoints = facts.breakpoints
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             continue
         role = message.get("role")
-        if role == "system":
-            facts.system.append(i)
-            continue
         if role != "user" and role != "assistant":  # noqa: PLR1714 - cheapest test here
+            if role == "system":
+                facts.system.append(i)
+            _collect_breakpoints(i, message.get("content"), breakpoints)
             continue
         if turn is None or turn.role != role:
             turn = TurnFacts(role)
@@ -218,7 +223,18 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 all_ws = leading = only_results = False
                 btype = None
                 continue
+            cache = block.get("cache_control")
+            if type(cache) is dict:
+                breakpoints.append((("messages", i, "content", j), cache))
             if btype == "tool_result":
+                inner = block.get("content")
+                if type(inner) is list:
+                    for k, item in enumerate(inner):
+                        if type(item) is dict and type(item.get("cache_control")) is dict:
+                            breakpoints.append(
+                                (("messages", i, "content", j, "content", k),
+                                 item["cache_control"])
+                            )
                 all_ws = False
                 tid = block.get("tool_use_id")
                 if type(tid) is str:
@@ -284,6 +300,25 @@ def scan(messages: list[Any]) -> ConversationFacts:
             turn_facts.all_whitespace = False
     facts.tool_loop = _tool_loop(turns)
     return facts
+
+
+def _collect_breakpoints(
+    i: int, content: Any, out: list[tuple[tuple[str | int, ...], dict[str, Any]]]
+) -> None:
+    """Breakpoints of a message `scan` does not otherwise walk (system or unknown role)."""
+    if not isinstance(content, list):
+        return
+    for j, block in enumerate(content):
+        if not isinstance(block, dict):
+            continue
+        if isinstance(block.get("cache_control"), dict):
+            out.append((("messages", i, "content", j), block["cache_control"]))
+        inner = block.get("content")
+        if block.get("type") == "tool_result" and isinstance(inner, list):
+            for k, item in enumerate(inner):
+                if isinstance(item, dict) and isinstance(item.get("cache_control"), dict):
+                    out.append((("messages", i, "content", j, "content", k),
+                                item["cache_control"]))
 
 
 def _tool_loop(turns: list[TurnFacts]) -> tuple[int, int] | None:
