@@ -16,6 +16,9 @@ from typing import Any, NamedTuple
 
 __all__ = ["THINKING_TYPES", "ConversationFacts", "MessageFacts", "TurnFacts", "scan"]
 
+#: Block types that are or may hold images and documents.
+_MEDIA_HOSTS = frozenset({"image", "document", "tool_result"})
+
 #: Block types that count as thinking for ordering checks.
 THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
 
@@ -102,6 +105,7 @@ class ConversationFacts:
         "empty_error_results",
         "empty_text",
         "last_index",
+        "media_hosts",
         "same_role",
         "system",
         "thinking_messages",
@@ -136,6 +140,9 @@ class ConversationFacts:
         #: ``(path, cache_control)`` of every block carrying ``cache_control`` in
         #: ``messages``, blocks inside ``tool_result`` content included, in order.
         self.breakpoints: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
+        #: ``(message, block)`` of every ``image``, ``document`` or ``tool_result`` block
+        #: (the blocks that can hold media), for the MED family.
+        self.media_hosts: list[tuple[int, int]] = []
 
     @property
     def final_assistant(self) -> MessageFacts | None:
@@ -165,6 +172,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
     all_use_ids: set[str] = set()
     previous = -2  # index of the last user/assistant message
     breakpoints = facts.breakpoints
+    media_hosts = facts.media_hosts
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             continue
@@ -172,7 +180,10 @@ def scan(messages: list[Any]) -> ConversationFacts:
         if role != "user" and role != "assistant":  # noqa: PLR1714 - cheapest test here
             if role == "system":
                 facts.system.append(i)
-            _collect_breakpoints(i, message.get("content"), breakpoints)
+            other = message.get("content")
+            _collect_breakpoints(i, other, breakpoints)
+            if isinstance(other, list):
+                facts.media_hosts.extend((i, j) for j in range(len(other)))
             continue
         if turn is None or turn.role != role:
             turn = TurnFacts(role)
@@ -226,6 +237,8 @@ def scan(messages: list[Any]) -> ConversationFacts:
             cache = block.get("cache_control")
             if type(cache) is dict:
                 breakpoints.append((("messages", i, "content", j), cache))
+            if btype in _MEDIA_HOSTS:
+                media_hosts.append((i, j))
             if btype == "tool_result":
                 inner = block.get("content")
                 if type(inner) is list:

@@ -175,10 +175,12 @@ class ImageInfo:
     skipped: bool = False
 
 
-def _walk_blocks(content: Any, path: Path, nested: bool = False) -> Iterator[MediaRef]:
+def _walk_blocks(
+    content: Any, path: Path, nested: bool = False, *, offset: int = 0
+) -> Iterator[MediaRef]:
     if not isinstance(content, list):
         return
-    for j, block in enumerate(content):
+    for j, block in enumerate(content, start=offset):
         if not isinstance(block, dict):
             continue
         where = (*path, j)
@@ -197,9 +199,11 @@ def media_refs(ctx: Context) -> tuple[MediaRef, ...]:
     key = "media.refs"
     if key not in ctx.memo:
         refs: list[MediaRef] = []
-        for i, message in enumerate(ctx.messages):
-            if isinstance(message, dict):
-                refs.extend(_walk_blocks(message.get("content"), ("messages", i, "content")))
+        # Only the blocks the shared conversation pass saw as possible hosts are walked.
+        messages = ctx.messages
+        for i, j in ctx.conversation.media_hosts:
+            block = messages[i]["content"][j]
+            refs.extend(_walk_blocks([block], ("messages", i, "content"), offset=j))
         ctx.memo[key] = tuple(refs)
     result: tuple[MediaRef, ...] = ctx.memo[key]
     return result
