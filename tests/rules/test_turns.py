@@ -221,3 +221,13 @@ class TestRobustness:
             found = lint({"messages": messages}, config=LintConfig(select=["TURN", "SCH099"]))
 
             assert [] == [f for f in found if f.code == "SCH099"]
+
+
+def test_block_type_of_any_json_type_never_crashes_a_rule() -> None:
+    """A block whose `type` is a list or an object is a structural error, not a rule crash."""
+    from messages_schema import lint
+
+    for odd in ([], {}, 1.5, None):
+        body = {"model": "m", "max_tokens": 5,
+                "messages": [{"role": "user", "content": [{"type": odd, "text": "a"}]}]}
+        assert "SCH099" not in {f.code for f in lint(body)}

@@ -237,7 +237,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
             cache = block.get("cache_control")
             if type(cache) is dict:
                 breakpoints.append((("messages", i, "content", j), cache))
-            if btype in _MEDIA_HOSTS:
+            if type(btype) is str and btype in _MEDIA_HOSTS:  # a list `type` is unhashable
                 media_hosts.append((i, j))
             if btype == "tool_result":
                 inner = block.get("content")
