@@ -1,7 +1,7 @@
 """
 Models and schemas agree: the round-trip laws, for every top-level kind.
 
-For documents the shipped schema accepts (drawn by `_schema_strategy.documents`):
+For documents the shipped schema accepts (drawn by `messages_schema.strategies.schema_documents`):
 
 * every schema-valid document structures, and ``unstructure(structure(d)) == d``;
 * ``loads(dumps(m)) == m`` for the model ``m`` it structures to;
@@ -21,7 +21,7 @@ from hypothesis import given
 
 from messages_schema import LintConfig, dumps, lint, loads, models, structure, unstructure
 from messages_schema._structural import structure_for
-from property_tests._schema_strategy import documents
+from messages_schema.strategies import schema_documents as documents
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCH_ONLY = LintConfig(select=("SCH",))

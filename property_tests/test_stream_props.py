@@ -18,122 +18,17 @@ import copy
 import json
 from typing import Any
 
-import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
 from messages_schema import LintConfig, Severity, StreamError, lint
+from messages_schema.strategies import responses, stream_events
 from messages_schema.stream import StreamAccumulator, iter_sse
-
-# -- strategies -----------------------------------------------------------------------
-
-_words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
-_ids = st.text(
-    "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=6, max_size=12
-)
-_json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6), _words)
-_json_values = st.recursive(
-    _json_leaf,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(_words, inner, max_size=3)
-    ),
-    max_leaves=8,
-)
-
-_text_blocks = st.builds(lambda t: {"type": "text", "text": t}, _words)
-_tool_blocks = st.builds(
-    lambda i, n, inp: {"type": "tool_use", "id": f"toolu_{i}", "name": n, "input": inp},
-    _ids,
-    st.sampled_from(["get_weather", "search", "calculator"]),
-    st.dictionaries(_words, _json_values, max_size=4),
-)
-_thinking_blocks = st.builds(
-    lambda t, s: {"type": "thinking", "thinking": t, "signature": s},
-    _words,
-    _ids,
-)
-
-
-@st.composite
-def messages(draw: st.DrawFn) -> dict[str, Any]:
-    """
-    Complete Messages: text, tool_use and thinking blocks, usage and a stop reason.
-
-    Examples shrink towards an empty message that stopped at ``end_turn``.
-    """
-    content = draw(st.lists(st.one_of(_text_blocks, _tool_blocks, _thinking_blocks), max_size=4))
-    reason = draw(
-        st.sampled_from(["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn"])
-    )
-    usage: dict[str, Any] = {
-        "input_tokens": draw(st.integers(0, 10**6)),
-        "output_tokens": draw(st.integers(1, 10**5)),
-    }
-    if draw(st.booleans()):
-        usage["cache_creation_input_tokens"] = draw(st.integers(0, 10**5))
-        usage["cache_read_input_tokens"] = draw(st.integers(0, 10**5))
-    return {
-        "id": "msg_" + draw(_ids),
-        "type": "message",
-        "role": "assistant",
-        "model": draw(
-            st.sampled_from(["claude-sonnet-4-5", "claude-opus-4-5", "claude-haiku-4-5"])
-        ),
-        "content": content,
-        "stop_reason": reason,
-        "stop_sequence": draw(_words) if reason == "stop_sequence" else None,
-        "usage": usage,
-    }
-
-
-def _split(data: st.DataObject, text: str) -> list[str]:
-    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=4))))
-    return [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
 def render(message: dict[str, Any], data: st.DataObject) -> list[dict[str, Any]]:
     """The event sequence the API would stream for *message*, with random chunking."""
-    start = copy.deepcopy(message)
-    start.update(content=[], stop_reason=None, stop_sequence=None)
-    start["usage"] = {**message["usage"], "output_tokens": 1}
-    events: list[dict[str, Any]] = [{"type": "message_start", "message": start}]
-    for i, block in enumerate(message["content"]):
-        kind = block["type"]
-        deltas: list[dict[str, Any]] = []
-        if kind == "text":
-            head = {"type": "text", "text": ""}
-            deltas = [{"type": "text_delta", "text": p} for p in _split(data, block["text"])]
-        elif kind == "thinking":
-            head = {"type": "thinking", "thinking": "", "signature": ""}
-            deltas = [
-                {"type": "thinking_delta", "thinking": p} for p in _split(data, block["thinking"])
-            ]
-            deltas.append({"type": "signature_delta", "signature": block["signature"]})
-        elif data.draw(st.booleans(), label="whole tool input in content_block_start"):
-            head = copy.deepcopy(block)
-        else:
-            head = {**block, "input": {}}
-            text = orjson.dumps(block["input"]).decode()
-            deltas = [
-                {"type": "input_json_delta", "partial_json": p} for p in ["", *_split(data, text)]
-            ]
-        events.append({"type": "content_block_start", "index": i, "content_block": head})
-        events += [{"type": "content_block_delta", "index": i, "delta": d} for d in deltas]
-        events.append({"type": "content_block_stop", "index": i})
-    events.append(
-        {
-            "type": "message_delta",
-            "delta": {
-                "stop_reason": message["stop_reason"],
-                "stop_sequence": message["stop_sequence"],
-            },
-            "usage": {"output_tokens": message["usage"]["output_tokens"]},
-        }
-    )
-    for _ in range(data.draw(st.integers(0, 2), label="pings")):
-        events.insert(data.draw(st.integers(1, len(events))), {"type": "ping"})
-    events.append({"type": "message_stop"})
-    return events
+    return data.draw(stream_events(message=message), label="events")
 
 
 def to_sse(events: list[dict[str, Any]]) -> bytes:
@@ -157,7 +52,7 @@ def accumulate(events: list[Any]) -> dict[str, Any]:
 # -- laws -----------------------------------------------------------------------------
 
 
-@given(messages(), st.data())
+@given(responses(), st.data())
 def test_rendered_stream_accumulates_back(message: dict[str, Any], data: st.DataObject) -> None:
     """A rendered stream lints clean and accumulates to the message it came from."""
     events = render(message, data)
@@ -166,7 +61,7 @@ def test_rendered_stream_accumulates_back(message: dict[str, Any], data: st.Data
     assert message == accumulate(events)
 
 
-@given(messages(), st.data())
+@given(responses(), st.data())
 def test_bytes_split_anywhere_accumulate_back(message: dict[str, Any], data: st.DataObject) -> None:
     """The same holds for its SSE bytes fed in arbitrary chunks."""
     raw = to_sse(render(message, data))
@@ -251,7 +146,7 @@ def _caught_or_harmless(
     assert original == rebuilt
 
 
-@given(messages(), st.data())
+@given(responses(), st.data())
 def test_dropped_or_duplicated_event_is_caught_or_harmless(
     message: dict[str, Any], data: st.DataObject
 ) -> None:
@@ -269,7 +164,7 @@ def test_dropped_or_duplicated_event_is_caught_or_harmless(
     _caught_or_harmless(mutated, message)
 
 
-@given(messages(), st.data())
+@given(responses(), st.data())
 def test_swapped_events_are_caught_or_harmless(
     message: dict[str, Any], data: st.DataObject
 ) -> None:

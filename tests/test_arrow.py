@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -301,8 +302,14 @@ class TestPickling:
         """The public functions pickle (by reference), as engines ship them."""
         assert func is pickle.loads(pickle.dumps(func))
 
-    def test_partial_runs_in_another_process(self) -> None:
+    def test_partial_runs_in_another_process(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A pickled partial of lint_batches gives the same findings in a spawned worker."""
+        # The spawned worker imports this module by name: make that independent of the
+        # working directory earlier tests may have left.
+        here = Path(__file__).resolve().parent
+        monkeypatch.chdir(here.parent)
+        paths = [str(here), str(here.parent), os.environ.get("PYTHONPATH", "")]
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
         texts = utf8_records(120)
         config = LintConfig(ignore=["MOD"])
         func = functools.partial(lint_batches, column="body", kind="auto", config=config)

@@ -59,6 +59,23 @@ DELIBERATE: list[tuple[str, Callable[[Finding], bool], str]] = [
         "tool_use names <= 200 (anthropics/claude-code#23681), custom_id <= 64 "
         "(anthropics/anthropic-sdk-python#984)",
     ),
+    (
+        "SCH002",
+        lambda f: len(f.path) == 1,
+        "the SDK's pydantic TypedDicts ignore unknown top-level keys; the API answers "
+        "`Extra inputs are not permitted` (API inventory §0.1)",
+    ),
+    (
+        "SCH006",
+        lambda f: f.path[-1:] in (("temperature",), ("top_p",)),
+        "the SDK types `temperature`/`top_p` as any float; the API range-checks [0, 1]",
+    ),
+    (
+        "SCH010",
+        lambda f: True,
+        "beta-only keys are unknown keys without the `anthropic-beta` header; the SDK "
+        "ignores them (see SCH002)",
+    ),
 ]
 
 

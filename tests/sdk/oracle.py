@@ -70,11 +70,12 @@ def _eager(tp: Any) -> Any:
     if isinstance(tp, type) and te.is_typeddict(tp):
         hints = te.get_type_hints(tp, include_extras=True)
         fields = {}
-        total = getattr(tp, "__total__", True)
         for name, ann in hints.items():
             marker = te.get_origin(ann)
+            # Trust the markers and __required_keys__: a total=True subclass (the
+            # streaming params) inherits optional keys from a total=False base.
             required = marker is te.Required or (
-                marker is not te.NotRequired and (total or name in tp.__required_keys__)
+                marker is not te.NotRequired and name in tp.__required_keys__
             )
             inner = _eager(ann)
             fields[name] = te.Required[inner] if required else te.NotRequired[inner]

@@ -1,0 +1,253 @@
+"""
+The public strategies of `messages_schema.strategies`, pinned on a few derandomized
+examples: what they draw lints clean, bad arguments raise `InvalidArgument`,
+`invalid_requests` covers the request rules, and ``st.from_type`` works through the
+``hypothesis`` entry point.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from messages_schema import is_valid, lint, models
+from messages_schema import strategies as ms
+from messages_schema.rules import RULES
+
+#: Few, reproducible examples: this file pins behaviour, property_tests/ hunts bugs.
+PINNED = settings(
+    max_examples=10,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _errors(document: Any, kind: str = "request") -> list[dict[str, Any]]:
+    return [f.to_dict() for f in lint(document, kind=kind) if f.is_error]
+
+
+class TestValidOutput:
+    @pytest.mark.parametrize(
+        "strategy",
+        [
+            ms.requests(),
+            ms.requests(thinking=True, end_in_tool_loop=True),
+            ms.requests(thinking="adaptive", models=["claude-opus-4-7"]),
+            ms.requests(prefill=True, models=["claude-opus-4-5"]),
+            ms.conversations(),
+            ms.conversations(split_turns=True, tools=True),
+            ms.conversations(thinking=False, tools=False, max_turns=1),
+        ],
+        ids=repr,
+    )
+    def test_requests_lint_clean(self, strategy: st.SearchStrategy[Any]) -> None:
+        """Drawn request bodies have no error finding."""
+
+        @PINNED
+        @given(strategy)
+        def check(body: dict[str, Any]) -> None:
+            assert [] == _errors(body)
+
+        check()
+
+    @pytest.mark.parametrize("kind", ["text", "image", "document"])
+    def test_content_blocks_lint_clean(self, kind: str) -> None:
+        """Each block type drawn by content_blocks() is valid in a user turn."""
+
+        @PINNED
+        @given(ms.content_blocks(types=[kind]))
+        def check(block: dict[str, Any]) -> None:
+            assert kind == block["type"]
+            body = {
+                "model": "claude-opus-4-5",
+                "max_tokens": 16,
+                "messages": [{"role": "user", "content": [block, {"type": "text", "text": "?"}]}],
+            }
+            assert [] == _errors(body)
+
+        check()
+
+    def test_tools_lint_clean(self) -> None:
+        """Tool definitions drawn by tools() are valid."""
+
+        @PINNED
+        @given(st.lists(ms.tools(), min_size=1, max_size=3, unique_by=lambda t: t["name"]))
+        def check(tools: list[dict[str, Any]]) -> None:
+            body = {
+                "model": "claude-opus-4-5",
+                "max_tokens": 16,
+                "tools": tools,
+                "messages": [{"role": "user", "content": "Hi"}],
+            }
+            assert [] == _errors(body)
+
+        check()
+
+    def test_responses_and_streams_lint_clean(self) -> None:
+        """Responses and their rendered event streams have no error finding."""
+
+        @PINNED
+        @given(ms.responses(), ms.stream_events())
+        def check(message: dict[str, Any], events: list[dict[str, Any]]) -> None:
+            assert [] == _errors(message, "response")
+            assert [] == _errors(events, "stream")
+
+        check()
+
+    def test_schema_documents_pass_the_schema(self) -> None:
+        """schema_documents() draws documents without SCH errors."""
+
+        @PINNED
+        @given(ms.schema_documents("response"))
+        def check(document: Any) -> None:
+            assert [] == [f for f in _errors(document, "response") if f["code"] < "SCH1"]
+
+        check()
+
+    def test_minimal_request(self) -> None:
+        """The simplest drawn request is one user message with one short text block."""
+        from hypothesis import find
+
+        found = find(
+            ms.requests(models=["claude-opus-4-5"]),
+            lambda _: True,
+            settings=settings(database=None, derandomize=True, max_examples=200),
+        )
+
+        [message] = found["messages"]
+        [block] = message["content"]
+        assert ("user", "text") == (message["role"], block["type"])
+        assert len(block["text"]) <= 8
+        assert {"model", "max_tokens", "messages"} == set(found)
+
+
+class TestInvalidRequests:
+    def test_covers_every_request_rule_family(self) -> None:
+        """Every TURN, TOOL, THK, CACHE, LIM, MED and MOD code but MED009 has a mutation."""
+        families = ("TURN", "TOOL", "THK", "CACHE", "LIM", "MED", "MOD")
+        expected = {c for c in RULES if c.startswith(families)} - {"MED009"}
+
+        assert expected <= set(ms.INVALID_REQUEST_CODES)
+
+    def test_covers_the_main_structural_codes(self) -> None:
+        """SCH000-SCH008 and SCH010 have mutations; only crash/response/env codes do not."""
+        sch = {c for c in RULES if c.startswith("SCH")}
+
+        assert sch - set(ms.INVALID_REQUEST_CODES) == {"SCH009", "SCH011", "SCH099"}
+
+    @pytest.mark.parametrize("code", ms.INVALID_REQUEST_CODES)
+    def test_mutation_is_reported(self, code: str) -> None:
+        """Each mutation is reported with its code at its pointer, and is_valid agrees."""
+
+        @settings(PINNED, max_examples=2)
+        @given(ms.invalid_requests([code], with_pointer=True))
+        def check(case: tuple[Any, str, str]) -> None:
+            payload, expected, pointer = case
+            findings = lint(payload)
+            assert (expected, pointer) in {(f.code, f.pointer) for f in findings}
+            assert is_valid(payload) == (not any(f.is_error for f in findings))
+
+        check()
+
+    def test_pairs_by_default(self) -> None:
+        """Without with_pointer the strategy draws (payload, code) pairs."""
+
+        @PINNED
+        @given(ms.invalid_requests(["TURN001", "LIM003"]))
+        def check(case: tuple[Any, ...]) -> None:
+            assert len(case) == 2
+            assert case[1] in ("TURN001", "LIM003")
+
+        check()
+
+
+class TestArgumentValidation:
+    @pytest.mark.parametrize(
+        ("make", "argument"),
+        [
+            (lambda: ms.requests(max_turns=0), "max_turns"),
+            (lambda: ms.requests(max_turns="3"), "max_turns"),
+            (lambda: ms.requests(tools="yes"), "tools"),
+            (lambda: ms.requests(thinking="sometimes"), "thinking"),
+            (lambda: ms.requests(models=[]), "models"),
+            (lambda: ms.requests(models="claude-opus-4-5"), "models"),
+            (lambda: ms.requests(thinking="adaptive", models=["claude-opus-4-5"]), "models"),
+            (lambda: ms.requests(prefill=True, models=["claude-opus-4-6"]), "models"),
+            (lambda: ms.requests(prefill=True, thinking=True), "prefill"),
+            (lambda: ms.requests(end_in_tool_loop=True, tools=False), "end_in_tool_loop"),
+            (lambda: ms.requests(split_turns=1), "split_turns"),
+            (lambda: ms.conversations(end_in_tool_loop=True, max_turns=2), "max_turns"),
+            (lambda: ms.content_blocks(types=["video"]), "types"),
+            (lambda: ms.content_blocks(types=[]), "types"),
+            (lambda: ms.tools(names=["has space"]), "names"),
+            (lambda: ms.responses(block_types=["image"]), "block_types"),
+            (lambda: ms.responses(max_blocks=-1), "max_blocks"),
+            (lambda: ms.stream_events(message={"content": "x"}), "message"),
+            (lambda: ms.stream_events(pings=None), "pings"),
+            (lambda: ms.invalid_requests(["NOPE001"]), "codes"),
+            (lambda: ms.invalid_requests("TURN001"), "codes"),
+            (lambda: ms.invalid_requests(with_pointer="yes"), "with_pointer"),
+            (lambda: ms.schema_documents("stream"), "kind"),
+        ],
+    )
+    def test_bad_argument_raises_eagerly(self, make: Any, argument: str) -> None:
+        """A bad argument raises InvalidArgument naming it, before anything is drawn."""
+        with pytest.raises(InvalidArgument, match=argument):
+            make()
+
+
+class TestFromType:
+    @pytest.mark.parametrize(
+        "cls",
+        [
+            models.Message,
+            models.MessageCreateParams,
+            models.TextBlockParam,
+            models.ImageBlockParam,
+            models.DocumentBlockParam,
+            models.ToolParam,
+            models.TextBlock,
+            models.ToolUseBlock,
+            models.ThinkingBlock,
+            models.UserMessageParam,
+            models.AssistantMessageParam,
+        ],
+        ids=lambda cls: cls.__name__,
+    )
+    def test_from_type_draws_models(self, cls: type[Any]) -> None:
+        """st.from_type works for the main models through the `hypothesis` entry point."""
+
+        @settings(PINNED, max_examples=3)
+        @given(st.from_type(cls))
+        def check(value: Any) -> None:
+            assert isinstance(value, cls)
+
+        check()
+
+    def test_entry_point_is_installed(self) -> None:
+        """The package declares its setup hook in the `hypothesis` entry-point group."""
+        from importlib.metadata import entry_points
+
+        values = {e.value for e in entry_points(group="hypothesis")}
+
+        assert "messages_schema.strategies:_hypothesis_setup_hook" in values
+
+
+def test_package_never_imports_strategies() -> None:
+    """No other module of the package imports messages_schema.strategies."""
+    from pathlib import Path
+
+    package = Path(ms.__file__).parent
+    offenders = [
+        p.name
+        for p in package.rglob("*.py")
+        if p.name != "strategies.py" and "strategies" in p.read_text(encoding="utf-8")
+    ]
+
+    assert [] == offenders
