@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from messages_schema import LintConfig, lint
 from messages_schema.strategies import INVALID_REQUEST_CODES, conversations, invalid_requests
-from property_tests._json import json_values
+from property_tests._json_values import json_values
 
 FAMILIES = ("TURN", "TOOL", "THK")
 CODES = [c for c in INVALID_REQUEST_CODES if c.startswith(FAMILIES)]

@@ -45,7 +45,7 @@ from messages_schema.strategies import (
     responses,
     stream_events,
 )
-from property_tests._json import json_values
+from property_tests._json_values import json_values
 from tests.sdk.oracle import explain
 from tests.test_sdk_differential import DELIBERATE
 
