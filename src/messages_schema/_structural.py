@@ -78,22 +78,6 @@ def _number(value: Any) -> str:
     return repr(value)
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
-
-
 def _type_message(expected: Any) -> str:
     names = expected if isinstance(expected, list) else [expected]
     words = [str(_TYPE_WORDS.get(n, n)) for n in names if n != "null"]
