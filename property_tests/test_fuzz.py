@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from messages_schema import (
     Finding,
     LintConfig,
+    Linter,
     dumps,
     is_valid,
     lint,
@@ -153,6 +154,48 @@ def test_each_mutation_is_reported_at_its_pointer(case: tuple[Any, str, str]) ->
 def test_is_valid_agrees_with_lint(document: Any) -> None:
     """is_valid() is True exactly when lint() reports no error-severity finding."""
     assert (not _errors(document)) == is_valid(document)
+
+
+def _pruned(body: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """*body* with one node deleted (keys and list items alike)."""
+    paths = list(_paths(body))
+
+    def prune(path: tuple[Any, ...]) -> dict[str, Any]:
+        out = json.loads(json.dumps(body))
+        parent = out
+        for seg in path[:-1]:
+            parent = parent[seg]
+        del parent[path[-1]]
+        return out
+
+    return st.sampled_from(paths).map(prune) if paths else st.just(body)
+
+
+_GATED = Linter()
+_UNGATED = Linter(gating=False)
+
+
+@given(
+    st.one_of(
+        requests(),
+        conversations(split_turns=True),
+        invalid_requests().map(lambda case: case[0]),
+        requests().flatmap(_nested_garbage),
+        st.one_of(requests(), conversations()).flatmap(_pruned),
+    ),
+    st.sampled_from(["request", "count_tokens", "batch_request"]),
+)
+def test_gating_changes_no_finding(body: Any, kind: str) -> None:
+    """
+    Skipping rules by their gates (`messages_schema.rules._gates`) hides no finding.
+
+    A gate is a necessary condition for its rule to fire; a wrong one would silently
+    drop real findings, so gated and ungated linting must agree on valid, mutated,
+    pruned and garbled requests alike.
+    """
+    if kind == "batch_request":
+        body = {"custom_id": "req-1", "params": body}
+    assert _GATED.lint(body, kind=kind) == _UNGATED.lint(body, kind=kind)
 
 
 # -- round trips and normalization ----------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -163,8 +164,7 @@ class ModelCapabilities:
             return True
         if self.retires_at is None:
             return False
-        today = on or dt.datetime.now(dt.UTC).date()
-        return self.retires_at <= today
+        return self.retires_at <= (on or _utc_today())
 
     def output_ceiling(self, betas: tuple[str, ...] | frozenset[str]) -> int | None:
         """The largest ``max_tokens`` accepted with *betas*, or None when unknown."""
@@ -173,6 +173,16 @@ class ModelCapabilities:
             if beta in betas:
                 best = ceiling if best is None else max(best, ceiling)
         return best
+
+
+def _utc_today() -> dt.date:
+    """Today's date in UTC; the day number is cheap, the date object is made once a day."""
+    return _date_of_day(int(time.time() // 86_400))
+
+
+@functools.lru_cache(maxsize=2)
+def _date_of_day(day: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=day)
 
 
 # -- parsing ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from messages_schema.exceptions import ConfigError
 from messages_schema.findings import Finding, Location, Severity
 from messages_schema.rules import RULES, Node, Rule, select_rules
 from messages_schema.rules._context import Context
-from messages_schema.rules._gates import keys_for
+from messages_schema.rules._gates import keys_for, present_tokens
 from messages_schema.rules._registry import REQUEST_KINDS, Violation
 
 __all__ = ["Linter", "is_valid", "lint"]
@@ -51,7 +51,7 @@ class Linter:
 
     def __init__(self, config: LintConfig | None = None, *, gating: bool = True) -> None:
         self.config = config or LintConfig()
-        #: Skip rules whose gate tokens do not occur in the document (see `rules._gates`).
+        #: Skip rules none of whose gate tokens is present (see `rules._gates`).
         self.gating = gating
         self.rules: tuple[Rule, ...] = select_rules(
             self.config.select, self.config.ignore, preview=self.config.preview
@@ -200,11 +200,13 @@ class Linter:
         if not plan.any_request_rule:
             return
         ctx = Context(body, kind=kind, config=self.config, lookup=self._capabilities)
-        gating = self.gating
+        calls = (
+            plan.runnable(present_tokens(body, ctx.conversation))
+            if self.gating
+            else plan.document_calls
+        )
         # The hot loop: one call per document rule, inlined (no helper frame per rule).
-        for entry, func, keys in plan.document_calls:
-            if gating and keys is not None and keys.isdisjoint(body):
-                continue
+        for entry, func, _ in calls:
             try:
                 violations = list(func(ctx, body))
             except Exception:  # a rule bug must not lose the other findings
@@ -321,6 +323,11 @@ class Linter:
         )
 
 
+_Call: TypeAlias = "tuple[Rule, Any, frozenset[str] | None]"
+#: Most token sets `_Plan.runnable` remembers before it starts again.
+_RUNNABLE_CACHE_SIZE = 4096
+
+
 @attrs.frozen
 class _Plan:
     """The rules one kind runs, grouped by the node they are handed."""
@@ -330,8 +337,32 @@ class _Plan:
     block: tuple[Rule, ...]
     tool: tuple[Rule, ...]
     item: tuple[Rule, ...]
-    #: ``(rule, function, gate keys or None)`` for each document rule.
+    #: ``(rule, function, gate tokens or None)`` for each document rule.
     document_calls: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
+    #: `document_calls` whose gate is open, by the set of tokens present (see `runnable`).
+    _runnable: dict[frozenset[str], tuple[_Call, ...]] = attrs.field(
+        factory=dict, eq=False, repr=False
+    )
+
+    def runnable(self, present: set[str]) -> tuple[_Call, ...]:
+        """
+        The document rules whose gate is open for the tokens *present*, in plan order.
+
+        Requests share few distinct token sets (top-level keys and signals), so the
+        answer is memoised per set: a valid request pays one lookup, not a test per rule.
+        """
+        key = frozenset(present)
+        calls = self._runnable.get(key)
+        if calls is None:
+            calls = tuple(
+                call
+                for call in self.document_calls
+                if call[2] is None or not call[2].isdisjoint(key)
+            )
+            if len(self._runnable) >= _RUNNABLE_CACHE_SIZE:  # odd documents: stay bounded
+                self._runnable.clear()
+            self._runnable[key] = calls
+        return calls
 
     @property
     def any_request_rule(self) -> bool:

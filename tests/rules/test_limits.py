@@ -57,3 +57,44 @@ class TestEmailInUserId:
         """Handles and hashes with @-free text are not flagged."""
         for uid in ("user_42", "sha256:ab12", "@handle"):
             assert lint(body(metadata={"user_id": uid}), config=LintConfig(select=["LIM006"])) == []
+
+
+# -- LIM006: the email test is linear and matches the plain regex --------------------
+
+_PLAIN_EMAIL = __import__("re").compile(
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+
+
+def test_email_test_agrees_with_the_plain_regex() -> None:
+    """`_has_email` finds an address exactly where the unanchored regex search does."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from messages_schema.rules._limits import _has_email
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet="ab1.-_%+@ Z", max_size=40))
+    def check(value: str) -> None:
+        assert _has_email(value) == (_PLAIN_EMAIL.search(value) is not None)
+
+    check()
+
+
+def test_long_user_id_without_at_sign_lints() -> None:
+    """
+    A 200,000-character ``user_id`` without ``@`` is checked in linear time.
+
+    The plain ``[...]+@`` search backtracks from every start position: on this input it
+    ran for over a minute, a hang for a gateway. Now it is a single ``find``.
+    """
+    body = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 8,
+        "metadata": {"user_id": "a" * 200_000},
+        "messages": [{"role": "user", "content": "Hi"}],
+    }
+
+    codes = {f.code for f in lint(body, config=LintConfig(select=["LIM006", "LIM007"]))}
+
+    assert codes == {"LIM007"}

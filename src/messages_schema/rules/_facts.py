@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["THINKING_TYPES", "ConversationFacts", "MessageFacts", "TurnFacts", "scan"]
-
-#: Block types that are or may hold images and documents.
-_MEDIA_HOSTS = frozenset({"image", "document", "tool_result"})
+__all__ = [
+    "SIGNALS",
+    "THINKING_TYPES",
+    "ConversationFacts",
+    "MessageFacts",
+    "TurnFacts",
+    "scan",
+]
 
 #: Block types that count as thinking for ordering checks.
 THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
@@ -58,13 +62,10 @@ class TurnFacts:
         "all_empty",
         "all_whitespace",
         "leading",
-        "leading_ids",
         "messages",
         "only_results",
-        "result_ids",
         "results",
         "role",
-        "use_ids",
         "uses",
     )
 
@@ -76,10 +77,6 @@ class TurnFacts:
         #: ``(message, block, tool_use_id, leading)`` of each ``tool_result`` block;
         #: *leading* is True while no other kind of block came before it in the turn.
         self.results: list[tuple[int, int, str, bool]] = []
-        #: Ids of `uses`, of `results`, and of the results in the leading run.
-        self.use_ids: set[str] = set()
-        self.result_ids: set[str] = set()
-        self.leading_ids: set[str] = set()
         #: Every message's content is empty.
         self.all_empty = True
         #: Every block of every message is whitespace-only text (and there is one).
@@ -107,6 +104,7 @@ class ConversationFacts:
         "last_index",
         "media_hosts",
         "same_role",
+        "signals",
         "system",
         "thinking_messages",
         "tool_loop",
@@ -140,9 +138,11 @@ class ConversationFacts:
         #: ``(path, cache_control)`` of every block carrying ``cache_control`` in
         #: ``messages``, blocks inside ``tool_result`` content included, in order.
         self.breakpoints: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
-        #: ``(message, block)`` of every ``image``, ``document`` or ``tool_result`` block
-        #: (the blocks that can hold media), for the MED family.
+        #: ``(message, block)`` of every ``image`` or ``document`` block and of every
+        #: ``tool_result`` whose content holds one (the blocks the MED family walks).
         self.media_hosts: list[tuple[int, int]] = []
+        #: Which of the `SIGNALS` hold for these messages; see `messages_schema.rules._gates`.
+        self.signals: set[str] = set()
 
     @property
     def final_assistant(self) -> MessageFacts | None:
@@ -163,16 +163,26 @@ def scan(messages: list[Any]) -> ConversationFacts:
     over alternating assistant turns and ``user`` turns that hold ``tool_result``
     blocks.
     """
+    # This loop runs once per block of every document linted: it is the linter's
+    # hottest code, so it tests the common block types first and binds locals.
     facts = ConversationFacts()
     facts.last_index = len(messages) - 1
     turns = facts.turns
     by_message = facts.by_message
     empty_text = facts.empty_text
+    breakpoints = facts.breakpoints
+    media_hosts = facts.media_hosts
     turn: TurnFacts | None = None
     all_use_ids: set[str] = set()
     previous = -2  # index of the last user/assistant message
-    breakpoints = facts.breakpoints
-    media_hosts = facts.media_hosts
+    any_empty = False
+    # Pairing, keyed by turn: each assistant tool_use (t, id) needs (t + 1, id) among the
+    # leading results of the next turn; each user tool_result (t, id) needs (t - 1, id)
+    # among the previous assistant turn's uses. Set tests in C, not per-turn loops.
+    asked: list[tuple[int, str]] = []
+    answered: set[tuple[int, str]] = set()
+    claimed: list[tuple[int, str]] = []
+    offered: set[tuple[int, str]] = set()
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             continue
@@ -183,7 +193,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
             other = message.get("content")
             _collect_breakpoints(i, other, breakpoints)
             if isinstance(other, list):
-                facts.media_hosts.extend((i, j) for j in range(len(other)))
+                media_hosts.extend((i, j) for j in range(len(other)))
             continue
         if turn is None or turn.role != role:
             turn = TurnFacts(role)
@@ -205,6 +215,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
                     MessageFacts, (i, role, t, True, 1, False, ws, "text", "text", _NO_THINKING)
                 )
             else:
+                any_empty = True
                 by_message[i] = _new_message(
                     MessageFacts, (i, role, t, True, 0, True, False, "text", "text", _NO_THINKING)
                 )
@@ -216,6 +227,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
             )
             continue
         if not content:
+            any_empty = True
             by_message[i] = _new_message(
                 MessageFacts, (i, role, t, False, 0, True, False, None, None, _NO_THINKING)
             )
@@ -225,7 +237,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
         leading = turn.leading
         only_results = turn.only_results
         thinking: list[int] | None = None
-        results = turn.results
         btype: Any = None
         for j, block in enumerate(content):
             try:
@@ -234,34 +245,12 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 all_ws = leading = only_results = False
                 btype = None
                 continue
-            cache = block.get("cache_control")
-            if type(cache) is dict:
-                breakpoints.append((("messages", i, "content", j), cache))
-            if type(btype) is str and btype in _MEDIA_HOSTS:  # a list `type` is unhashable
-                media_hosts.append((i, j))
-            if btype == "tool_result":
-                inner = block.get("content")
-                if type(inner) is list:
-                    for k, item in enumerate(inner):
-                        if type(item) is dict and type(item.get("cache_control")) is dict:
-                            breakpoints.append(
-                                (("messages", i, "content", j, "content", k),
-                                 item["cache_control"])
-                            )
-                all_ws = False
-                tid = block.get("tool_use_id")
-                if type(tid) is str:
-                    results.append((i, j, tid, leading))
-                    turn.result_ids.add(tid)
-                    if leading:
-                        turn.leading_ids.add(tid)
-                if block.get("is_error") is True:
-                    body = block.get("content")
-                    if not body and isinstance(body, str | list):
-                        facts.empty_error_results.append((i, j))
-                continue
-            leading = only_results = False
+            if "cache_control" in block:
+                cache = block["cache_control"]
+                if type(cache) is dict:
+                    breakpoints.append((("messages", i, "content", j), cache))
             if btype == "text":
+                leading = only_results = False
                 text = block.get("text")
                 if not text:
                     all_ws = False
@@ -272,19 +261,41 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 continue
             all_ws = False
             if btype == "tool_use":
+                leading = only_results = False
                 uid = block.get("id")
                 if type(uid) is str:
                     turn.uses.append((i, j, uid))
-                    turn.use_ids.add(uid)
+                    if role == "assistant":
+                        asked.append((t + 1, uid))
+                        offered.add((t, uid))
                     if uid in all_use_ids:
                         facts.duplicate_uses.append((i, j, uid))
                     else:
                         all_use_ids.add(uid)
-            elif btype == "thinking" or btype == "redacted_thinking":  # noqa: PLR1714
-                if thinking is None:
-                    thinking = [j]
-                else:
-                    thinking.append(j)
+            elif btype == "tool_result":
+                inner = block.get("content")
+                if type(inner) is list and inner:
+                    hosts_media = _inner_facts(i, j, inner, breakpoints)
+                    if hosts_media:
+                        media_hosts.append((i, j))
+                tid = block.get("tool_use_id")
+                if type(tid) is str:
+                    turn.results.append((i, j, tid, leading))
+                    if leading:
+                        answered.add((t, tid))
+                    if role == "user":
+                        claimed.append((t - 1, tid))
+                if block.get("is_error") is True and not inner and isinstance(inner, str | list):
+                    facts.empty_error_results.append((i, j))
+            else:
+                leading = only_results = False
+                if btype == "thinking" or btype == "redacted_thinking":  # noqa: PLR1714
+                    if thinking is None:
+                        thinking = [j]
+                    else:
+                        thinking.append(j)
+                elif btype == "image" or btype == "document":  # noqa: PLR1714
+                    media_hosts.append((i, j))
         first = content[0]
         first_type = first.get("type") if isinstance(first, dict) else None
         turn.leading = leading
@@ -308,11 +319,91 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 _NO_THINKING if thinking is None else tuple(thinking),
             ),
         )
+    any_whitespace = False
     for turn_facts in turns:
         if turn_facts.all_empty:
             turn_facts.all_whitespace = False
+        elif turn_facts.all_whitespace:
+            any_whitespace = True
     facts.tool_loop = _tool_loop(turns)
+    signals = facts.signals = _signals(facts, any_empty, any_whitespace)
+    if asked and not answered.issuperset(asked):
+        signals.add("@unanswered_tool_use")
+    if claimed and not offered.issuperset(claimed):
+        signals.add("@unmatched_tool_result")
     return facts
+
+
+#: Every signal `scan` may raise: the name of a fact that holds for the messages. A rule
+#: gated on signals (`messages_schema.rules._gates`) cannot fire when none of them holds.
+SIGNALS = frozenset(
+    {
+        "@cache",
+        "@duplicate_uses",
+        "@empty_error_results",
+        "@empty_message",
+        "@empty_text",
+        "@media",
+        "@prefill",
+        "@same_role",
+        "@system_messages",
+        "@thinking_blocks",
+        "@tool_loop",
+        "@unanswered_tool_use",
+        "@unmatched_tool_result",
+        "@whitespace",
+    }
+)
+
+
+def _signals(facts: ConversationFacts, any_empty: bool, any_whitespace: bool) -> set[str]:
+    found: set[str] = set()
+    add = found.add
+    if facts.breakpoints:
+        add("@cache")
+    if facts.duplicate_uses:
+        add("@duplicate_uses")
+    if facts.empty_error_results:
+        add("@empty_error_results")
+    if any_empty:
+        add("@empty_message")
+    if facts.empty_text:
+        add("@empty_text")
+    if facts.media_hosts:
+        add("@media")
+    if facts.final_assistant is not None:
+        add("@prefill")
+    if facts.same_role:
+        add("@same_role")
+    if facts.system:
+        add("@system_messages")
+    if facts.thinking_messages:
+        add("@thinking_blocks")
+    if facts.tool_loop is not None:
+        add("@tool_loop")
+    if any_whitespace:
+        add("@whitespace")
+    return found
+
+
+_MEDIA_TYPES = frozenset({"image", "document", "tool_result"})
+
+
+def _inner_facts(
+    i: int, j: int, inner: list[Any], out: list[tuple[tuple[str | int, ...], dict[str, Any]]]
+) -> bool:
+    """Record the breakpoints in a ``tool_result``'s content; True when it may hold media."""
+    media = False
+    for k, item in enumerate(inner):
+        if type(item) is not dict:
+            continue
+        kind = item.get("type")
+        if kind != "text":
+            # A nested tool_result is malformed, but the MED walk would enter it too.
+            media = media or (type(kind) is str and kind in _MEDIA_TYPES)
+        if "cache_control" in item and type(item["cache_control"]) is dict:
+            out.append((("messages", i, "content", j, "content", k), item["cache_control"]))
+    return media
 
 
 def _collect_breakpoints(
@@ -330,8 +421,7 @@ def _collect_breakpoints(
         if block.get("type") == "tool_result" and isinstance(inner, list):
             for k, item in enumerate(inner):
                 if isinstance(item, dict) and isinstance(item.get("cache_control"), dict):
-                    out.append((("messages", i, "content", j, "content", k),
-                                item["cache_control"]))
+                    out.append((("messages", i, "content", j, "content", k), item["cache_control"]))
 
 
 def _tool_loop(turns: list[TurnFacts]) -> tuple[int, int] | None:

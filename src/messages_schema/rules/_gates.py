@@ -1,24 +1,44 @@
 """
-Gates: top-level request keys without which a rule cannot fire.
+Gates: what must be present in a request for a rule to have anything to say.
 
-A rule about `stop_sequences` has nothing to say about a request without that key,
-so the linter skips it with one dictionary lookup instead of calling it. A gate is a
-necessary condition only: every rule still checks everything it needs. The property
-test ``test_gates_never_hide_a_finding`` checks gated and ungated linting agree.
+A gate is a set of tokens; the linter calls the rule only if at least one of them is
+present. A token is either a top-level key of the request body (a rule about
+`stop_sequences` has nothing to say about a request without that key) or a *signal*
+raised by the shared conversation pass (`messages_schema.rules._facts.scan`), such as
+``@media`` (an image or document block somewhere) or ``@unanswered_tool_use``. On the common
+valid request most rules are skipped with one set test instead of being called.
+
+A gate is a necessary condition only: every rule still checks everything it needs. The
+tests ``test_gates_never_hide_a_finding`` (every fixture) and
+``test_gating_changes_no_finding`` (generated and mutated requests) check that gated
+and ungated linting agree.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
-#: Rule code -> top-level keys of the request body; the rule runs if any is present.
+from messages_schema.rules._facts import ConversationFacts
+
+__all__ = ["GATES", "keys_for", "present_tokens"]
+
+#: Rule code -> tokens (top-level keys or ``@`` signals); the rule runs if any is present.
 GATES: Final[dict[str, tuple[str, ...]]] = {
+    # Breakpoints in tools, system or messages (`present_tokens` adds tools and system).
+    "CACHE001": ("@cache",),
+    "CACHE002": ("@cache",),
+    "CACHE003": ("@cache",),
+    "CACHE004": ("cache_control",),
     "LIM002": ("top_p",),
     "LIM003": ("stop_sequences",),
     "LIM004": ("stop_sequences",),
     "LIM006": ("metadata",),
     "LIM007": ("metadata",),
+    # Every MED rule reads the image and document blocks the scan found, and only them.
+    **{f"MED00{n}": ("@media",) for n in range(1, 10)},
+    "MOD003": ("@prefill",),
     "MOD004": ("thinking",),
+    "MOD005": ("@system_messages",),
     "MOD006": ("output_config",),
     "MOD007": ("temperature", "top_p", "top_k"),
     "MOD008": ("thinking",),
@@ -27,15 +47,46 @@ GATES: Final[dict[str, tuple[str, ...]]] = {
     "THK003": ("top_k",),
     "THK004": ("top_p",),
     "THK005": ("tool_choice",),
-    "THK006": ("thinking",),
+    "THK006": ("@tool_loop",),
+    "THK007": ("@thinking_blocks",),
+    "THK008": ("@prefill",),
+    "THK009": ("@thinking_blocks",),
+    # The scan checks pairing by set inclusion; the rules run only to explain a failure.
+    "TOOL001": ("@unanswered_tool_use",),
+    "TOOL002": ("@unmatched_tool_result",),
+    "TOOL003": ("@duplicate_uses",),
     "TOOL004": ("tools",),
     "TOOL005": ("tools",),
     "TOOL006": ("tools",),
     "TOOL007": ("tool_choice",),
     "TOOL008": ("tools",),
+    "TOOL009": ("@empty_error_results",),
+    "TURN001": ("@empty_text",),
+    "TURN002": ("@whitespace",),
+    "TURN003": ("@empty_message",),
+    "TURN004": ("@prefill",),
+    "TURN005": ("@same_role",),
+    "TURN006": ("@system_messages",),
 }
 
 
 def keys_for(code: str) -> tuple[str, ...] | None:
-    """The keys gating *code*, or None when it always runs."""
+    """The tokens gating *code*, or None when it always runs."""
     return GATES.get(code)
+
+
+def present_tokens(body: dict[str, Any], facts: ConversationFacts) -> set[str]:
+    """The gate tokens present in *body*: its top-level keys and its signals."""
+    present = set(body)
+    present |= facts.signals
+    if "@cache" not in present and (
+        _any_cache(body.get("tools")) or _any_cache(body.get("system"))
+    ):
+        present.add("@cache")
+    return present
+
+
+def _any_cache(items: Any) -> bool:
+    return isinstance(items, list) and any(
+        isinstance(item, dict) and "cache_control" in item for item in items
+    )

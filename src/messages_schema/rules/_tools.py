@@ -131,11 +131,11 @@ def tool_use_without_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator
     turns = facts.turns
     for t in range(len(turns) - 1):
         turn = turns[t]
-        if not turn.use_ids or turn.role != "assistant":
+        if not turn.uses or turn.role != "assistant":
             continue
         reply = turns[t + 1]
-        leading = reply.leading_ids
-        if turn.use_ids <= leading:
+        leading = {tid for _, _, tid, lead in reply.results if lead}
+        if all(uid in leading for _, _, uid in turn.uses):
             continue
         missing = list(dict.fromkeys(uid for _, _, uid in turn.uses if uid not in leading))
         n = next(i for i, _, uid in turn.uses if uid == missing[0])
@@ -228,12 +228,10 @@ def tool_result_without_tool_use(ctx: Context, body: dict[str, Any]) -> Iterator
     facts = ctx.conversation
     turns = facts.turns
     for t, turn in enumerate(turns):
-        if not turn.result_ids or turn.role != "user":
+        if not turn.results or turn.role != "user":
             continue
         prev = turns[t - 1] if t > 0 and turns[t - 1].role == "assistant" else None
-        known = prev.use_ids if prev is not None else set()
-        if turn.result_ids <= known:
-            continue
+        known = {uid for _, _, uid in prev.uses} if prev is not None else set()
         orphans = [(i, j, tid) for i, j, tid, _ in turn.results if tid not in known]
         if not orphans:
             continue
