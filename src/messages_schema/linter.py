@@ -71,7 +71,10 @@ class Linter:
             kind: What the document is: ``request``, ``response``, ``stream``,
                 ``count_tokens``, ``batch_request``, ``batch_result`` or ``error``.
         """
-        return sorted(self.iter_findings(document, kind=kind), key=Finding.sort_key)
+        found = self._collect(document, _check_kind(kind))
+        if len(found) > 1:
+            found.sort(key=Finding.sort_key)
+        return found
 
     def iter_findings(self, document: Document, *, kind: str = "request") -> Iterator[Finding]:
         """Yield every finding for *document*, in no particular order."""
@@ -81,17 +84,7 @@ class Linter:
 
             yield from stream_findings(document, linter=self)
             return
-        if isinstance(document, bytes | bytearray | memoryview | str):
-            try:
-                raw = document if isinstance(document, bytes) else None
-                document = _jsonio.decode(document)
-            except _jsonio.InvalidJSON as exc:
-                if "SCH000" in self.enabled:
-                    yield self._finding("SCH000", str(exc), (), kind, None)
-                return
-        else:
-            raw = None
-        yield from self._check_value(document, kind, raw)
+        yield from self._collect(document, kind)
 
     def is_valid(self, document: Document, *, kind: str = "request") -> bool:
         """
@@ -111,22 +104,38 @@ class Linter:
                 return "SCH000" not in self.enabled
         else:
             raw = None
-        if not structure_for(kind).is_valid(document) and any(
-            f.is_error for f in self._structural(document, kind)
-        ):
-            return False
-        return not any(f.is_error for f in self._semantic(document, kind, raw))
-
-    # -- passes -----------------------------------------------------------------------
-
-    def _check_value(
-        self, document: JSONValue, kind: str, raw: bytes | None = None
-    ) -> Iterator[Finding]:
+        out: list[Finding] = []
         if not structure_for(kind).is_valid(document):
-            yield from self._structural(document, kind)
-        yield from self._semantic(document, kind, raw)
+            self._structural(document, kind, out)
+            if any(f.is_error for f in out):
+                return False
+        self._semantic(document, kind, raw, out)
+        return not any(f.is_error for f in out)
 
-    def _structural(self, document: JSONValue, kind: str) -> Iterator[Finding]:
+    # -- passes: each appends its findings to *out* ---------------------------------------
+
+    def _collect(self, document: Document, kind: str) -> list[Finding]:
+        """Every finding for *document* of the (checked) *kind*, unsorted."""
+        if kind == "stream":
+            from messages_schema.stream import stream_findings
+
+            return list(stream_findings(document, linter=self))
+        out: list[Finding] = []
+        raw = None
+        if isinstance(document, bytes | bytearray | memoryview | str):
+            try:
+                raw = document if isinstance(document, bytes) else None
+                document = _jsonio.decode(document)
+            except _jsonio.InvalidJSON as exc:
+                if "SCH000" in self.enabled:
+                    out.append(self._finding("SCH000", str(exc), (), kind, None))
+                return out
+        if not structure_for(kind).is_valid(document):
+            self._structural(document, kind, out)
+        self._semantic(document, kind, raw, out)
+        return out
+
+    def _structural(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
         prefix: Path = ("params",) if kind == "batch_request" else ()
         try:
             problems = structure_for(kind).problems(document)
@@ -135,13 +144,15 @@ class Linter:
             # levels); the detailed validator recurses in Python, the fast one did not.
             if "SCH000" in self.enabled:
                 message = "Invalid JSON: nested too deeply to check (Python recursion limit)"
-                yield self._finding("SCH000", message, (), kind, None)
+                out.append(self._finding("SCH000", message, (), kind, None))
             return
         for problem in problems:
             code, message, api_error = self._classify(problem, prefix, kind)
             if code is None or code not in self.enabled:
                 continue
-            yield self._finding(code, message, problem.path, kind, document, api_error=api_error)
+            out.append(
+                self._finding(code, message, problem.path, kind, document, api_error=api_error)
+            )
 
     def _classify(
         self, problem: Problem, prefix: Path, kind: str
@@ -169,8 +180,8 @@ class Linter:
         return problem.code, problem.message, None
 
     def _semantic(
-        self, document: JSONValue, kind: str, raw: bytes | None = None
-    ) -> Iterator[Finding]:
+        self, document: JSONValue, kind: str, raw: bytes | None, out: list[Finding]
+    ) -> None:
         if not isinstance(document, dict):
             return
         if kind in REQUEST_KINDS:
@@ -178,15 +189,15 @@ class Linter:
             prefix: Path = ()
             if kind == "batch_request":
                 for entry in self._plans[kind].item:
-                    yield from self._run(entry, None, document, (), kind, document)
+                    self._run(entry, None, document, (), kind, document, out)
                 body = document.get("params")
                 prefix = ("params",)
                 if not isinstance(body, dict):
                     return
-            yield from self._walk_request(body, prefix, kind, document, raw)
+            self._walk_request(body, prefix, kind, document, out)
         else:
             for entry in self._plans[kind].document:
-                yield from self._run(entry, None, document, (), kind, document)
+                self._run(entry, None, document, (), kind, document, out)
 
     def _walk_request(
         self,
@@ -194,8 +205,8 @@ class Linter:
         prefix: Path,
         kind: str,
         root: JSONObject,
-        raw: bytes | None = None,
-    ) -> Iterator[Finding]:
+        out: list[Finding],
+    ) -> None:
         plan = self._plans[kind]
         if not plan.any_request_rule:
             return
@@ -205,15 +216,21 @@ class Linter:
             if self.gating
             else plan.document_calls
         )
-        # The hot loop: one call per document rule, inlined (no helper frame per rule).
+        # The hot loop, inlined (no helper frame per rule): most rules yield nothing, and
+        # iterating a generator costs less than materialising it.
         for entry, func, _ in calls:
+            found: list[Violation] | None = None
             try:
-                violations = list(func(ctx, body))
+                for violation in func(ctx, body):
+                    if found is None:
+                        found = [violation]
+                    else:
+                        found.append(violation)
             except Exception:  # a rule bug must not lose the other findings
-                yield from self._run(entry, ctx, body, prefix, kind, root)
+                self._run(entry, ctx, body, prefix, kind, root, out)
                 continue
-            if violations:
-                yield from self._findings(entry, violations, prefix, kind, root)
+            if found is not None:
+                self._findings(entry, found, prefix, kind, root, out)
         message_rules = plan.message
         block_rules = plan.block
         if message_rules or block_rules:
@@ -223,7 +240,7 @@ class Linter:
                 ctx.message_index, ctx.block_index = i, -1
                 where = (*prefix, "messages", i)
                 for entry in message_rules:
-                    yield from self._run(entry, ctx, message, where, kind, root)
+                    self._run(entry, ctx, message, where, kind, root, out)
                 content = message.get("content")
                 if block_rules and isinstance(content, list):
                     for j, block in enumerate(content):
@@ -231,9 +248,7 @@ class Linter:
                             continue
                         ctx.block_index = j
                         for entry in block_rules:
-                            yield from self._run(
-                                entry, ctx, block, (*where, "content", j), kind, root
-                            )
+                            self._run(entry, ctx, block, (*where, "content", j), kind, root, out)
         tool_rules = plan.tool
         if tool_rules:
             for t, tool in enumerate(ctx.tools):
@@ -241,7 +256,7 @@ class Linter:
                     continue
                 ctx.tool_index = t
                 for entry in tool_rules:
-                    yield from self._run(entry, ctx, tool, (*prefix, "tools", t), kind, root)
+                    self._run(entry, ctx, tool, (*prefix, "tools", t), kind, root, out)
 
     def _capabilities(self, body: JSONObject) -> Any:
         lookup = _capability_lookup()
@@ -258,18 +273,18 @@ class Linter:
         where: Path,
         kind: str,
         root: JSONValue,
-    ) -> list[Finding]:
+        out: list[Finding],
+    ) -> None:
         """Run one rule on one node; a rule that raises becomes finding SCH099."""
         try:
             violations = list(entry.func(ctx, node))  # type: ignore[arg-type, misc]
         except Exception as exc:  # a rule bug must not lose the other findings
-            if "SCH099" not in self.enabled:
-                return []
-            message = f"rule {entry.code} ({entry.name}) raised {type(exc).__name__}: {exc}"
-            return [self._finding("SCH099", message, where, kind, root)]
-        if not violations:
-            return []
-        return list(self._findings(entry, violations, where, kind, root))
+            if "SCH099" in self.enabled:
+                message = f"rule {entry.code} ({entry.name}) raised {type(exc).__name__}: {exc}"
+                out.append(self._finding("SCH099", message, where, kind, root))
+            return
+        if violations:
+            self._findings(entry, violations, where, kind, root, out)
 
     def _findings(
         self,
@@ -278,19 +293,22 @@ class Linter:
         where: Path,
         kind: str,
         root: JSONValue,
-    ) -> Iterator[Finding]:
+        out: list[Finding],
+    ) -> None:
         for v in violations:
             fix = v.fix.relocated(where) if v.fix is not None else None
-            yield self._finding(
-                entry.code,
-                v.message,
-                where + v.path,
-                kind,
-                root,
-                api_error=v.api_error,
-                fix=fix,
-                severity=v.severity,
-                api_path_override=v.api_path,
+            out.append(
+                self._finding(
+                    entry.code,
+                    v.message,
+                    where + v.path,
+                    kind,
+                    root,
+                    api_error=v.api_error,
+                    fix=fix,
+                    severity=v.severity,
+                    api_path_override=v.api_path,
+                )
             )
 
     def _finding(

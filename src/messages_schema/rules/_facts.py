@@ -176,13 +176,13 @@ def scan(messages: list[Any]) -> ConversationFacts:
     all_use_ids: set[str] = set()
     previous = -2  # index of the last user/assistant message
     any_empty = False
-    # Pairing, keyed by turn: each assistant tool_use (t, id) needs (t + 1, id) among the
-    # leading results of the next turn; each user tool_result (t, id) needs (t - 1, id)
-    # among the previous assistant turn's uses. Set tests in C, not per-turn loops.
-    asked: list[tuple[int, str]] = []
-    answered: set[tuple[int, str]] = set()
-    claimed: list[tuple[int, str]] = []
+    # Pairing, keyed by the assistant turn: a tool_use in assistant turn t is (t, id); a
+    # tool_result in user turn t claims (t - 1, id), and answers it when it leads the turn.
+    # Every use must be answered and every claim offered: two set tests in C.
     offered: set[tuple[int, str]] = set()
+    claimed: set[tuple[int, str]] = set()
+    answered: set[tuple[int, str]] = set()
+    t = -1
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             continue
@@ -198,11 +198,11 @@ def scan(messages: list[Any]) -> ConversationFacts:
         if turn is None or turn.role != role:
             turn = TurnFacts(role)
             turns.append(turn)
+            t += 1
         elif previous == i - 1:
             facts.same_role.append(i)
         previous = i
         turn.messages.append(i)
-        t = len(turns) - 1
         content = message.get("content")
         if isinstance(content, str):
             turn.only_results = turn.leading = False
@@ -266,7 +266,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 if type(uid) is str:
                     turn.uses.append((i, j, uid))
                     if role == "assistant":
-                        asked.append((t + 1, uid))
                         offered.add((t, uid))
                     if uid in all_use_ids:
                         facts.duplicate_uses.append((i, j, uid))
@@ -274,17 +273,29 @@ def scan(messages: list[Any]) -> ConversationFacts:
                         all_use_ids.add(uid)
             elif btype == "tool_result":
                 inner = block.get("content")
-                if type(inner) is list and inner:
-                    hosts_media = _inner_facts(i, j, inner, breakpoints)
+                if type(inner) is list:
+                    hosts_media = False
+                    for k, item in enumerate(inner):
+                        if not isinstance(item, dict):
+                            continue
+                        kind = item.get("type")
+                        # A nested tool_result is malformed, but the MED walk enters it too.
+                        if kind != "text" and type(kind) is str and kind in _MEDIA_TYPES:
+                            hosts_media = True
+                        if "cache_control" in item and type(item["cache_control"]) is dict:
+                            breakpoints.append(
+                                (("messages", i, "content", j, "content", k), item["cache_control"])
+                            )
                     if hosts_media:
                         media_hosts.append((i, j))
                 tid = block.get("tool_use_id")
                 if type(tid) is str:
                     turn.results.append((i, j, tid, leading))
-                    if leading:
-                        answered.add((t, tid))
                     if role == "user":
-                        claimed.append((t - 1, tid))
+                        key = (t - 1, tid)
+                        claimed.add(key)
+                        if leading:
+                            answered.add(key)
                 if block.get("is_error") is True and not inner and isinstance(inner, str | list):
                     facts.empty_error_results.append((i, j))
             else:
@@ -327,7 +338,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
             any_whitespace = True
     facts.tool_loop = _tool_loop(turns)
     signals = facts.signals = _signals(facts, any_empty, any_whitespace)
-    if asked and not answered.issuperset(asked):
+    if offered and not answered.issuperset(offered):
         signals.add("@unanswered_tool_use")
     if claimed and not offered.issuperset(claimed):
         signals.add("@unmatched_tool_result")
@@ -387,23 +398,6 @@ def _signals(facts: ConversationFacts, any_empty: bool, any_whitespace: bool) ->
 
 
 _MEDIA_TYPES = frozenset({"image", "document", "tool_result"})
-
-
-def _inner_facts(
-    i: int, j: int, inner: list[Any], out: list[tuple[tuple[str | int, ...], dict[str, Any]]]
-) -> bool:
-    """Record the breakpoints in a ``tool_result``'s content; True when it may hold media."""
-    media = False
-    for k, item in enumerate(inner):
-        if type(item) is not dict:
-            continue
-        kind = item.get("type")
-        if kind != "text":
-            # A nested tool_result is malformed, but the MED walk would enter it too.
-            media = media or (type(kind) is str and kind in _MEDIA_TYPES)
-        if "cache_control" in item and type(item["cache_control"]) is dict:
-            out.append((("messages", i, "content", j, "content", k), item["cache_control"]))
-    return media
 
 
 def _collect_breakpoints(
