@@ -221,22 +221,29 @@ def response() -> dict[str, Any]:
 
 
 def jsonl_corpus(megabytes: float = 50.0) -> bytes:
-    """Mixed JSONL records (requests, responses, batch items and results) of about *megabytes*."""
+    """
+    Mixed JSONL records (requests, responses, batch items and results) of about *megabytes*.
+
+    Batch lines get unique ``custom_id``s, as in a real batch file (a repeated one is
+    finding BATCH001, which would make the corpus a test of error reporting).
+    """
     rnd = random.Random(5)
     small = [orjson.dumps(agentic_request(rounds=r)) for r in (1, 2, 3)]
-    records = [
-        *small,
-        orjson.dumps(small_request()),
-        orjson.dumps(response()),
-        orjson.dumps({"custom_id": "req-1", "params": small_request()}),
-        orjson.dumps(
-            {"custom_id": "req-1", "result": {"type": "succeeded", "message": response()}}
-        ),
-    ]
+    params = orjson.dumps(small_request())
+    result = orjson.dumps({"type": "succeeded", "message": response()})
+    records = [*small, params, orjson.dumps(response()), b"item", b"result"]
     target = int(megabytes * 1024 * 1024)
     out = bytearray()
+    n = 0
     while len(out) < target:
-        out += rnd.choice(records) + b"\n"
+        record = rnd.choice(records)
+        if record == b"item":
+            n += 1
+            record = b'{"custom_id":"req-%d","params":%s}' % (n, params)
+        elif record == b"result":
+            n += 1
+            record = b'{"custom_id":"req-%d","result":%s}' % (n, result)
+        out += record + b"\n"
     return bytes(out)
 
 

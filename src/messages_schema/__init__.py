@@ -9,8 +9,9 @@ where and why, in the API's own path and wording::
     ['SCH001']
 """
 
+from typing import TYPE_CHECKING
+
 from messages_schema.config import LintConfig
-from messages_schema.converter import dumps, loads, structure, unstructure
 from messages_schema.exceptions import (
     ConfigError,
     MessagesSchemaError,
@@ -20,9 +21,12 @@ from messages_schema.exceptions import (
     UnknownRuleError,
 )
 from messages_schema.findings import Applicability, Edit, Finding, Fix, Location, Severity
-from messages_schema.fixes import apply_fixes, fix_until_stable
 from messages_schema.linter import Linter, is_valid, lint
-from messages_schema.normalize import normalize_batch_request, normalize_request
+
+if TYPE_CHECKING:
+    from messages_schema.converter import dumps, loads, structure, unstructure
+    from messages_schema.fixes import apply_fixes, fix_until_stable
+    from messages_schema.normalize import normalize_batch_request, normalize_request
 
 __all__ = [
     "Applicability",
@@ -52,9 +56,27 @@ __all__ = [
 ]
 
 _LAZY_SUBMODULES = frozenset({"models", "rules", "schemas", "stream", "normalize", "converter"})
+#: Public names whose modules load on first use: the converter builds the cattrs hooks
+#: of ~260 model classes, which `lint` and the check CLI never need (start-up time).
+_LAZY_NAMES = {
+    "dumps": "converter",
+    "loads": "converter",
+    "structure": "converter",
+    "unstructure": "converter",
+    "apply_fixes": "fixes",
+    "fix_until_stable": "fixes",
+    "normalize_batch_request": "normalize",
+    "normalize_request": "normalize",
+}
 
 
 def __getattr__(name: str) -> object:
+    if name in _LAZY_NAMES:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
     if name in _LAZY_SUBMODULES:
         import importlib
 

@@ -99,6 +99,21 @@ class TestDimensions:
         f = only_finding(request(image(huge_jpeg_header(9000, 10), "image/jpeg")), code="MED004")
         assert "9000x10" in f.message
 
+    def test_jpeg_size_after_a_large_icc_profile_is_found(self, only_finding):
+        """
+        A JPEG whose size marker comes after 64 KB of ICC data is still measured.
+
+        The header prefix decoded first is far shorter, so this takes the decode-all path.
+        """
+        buf = io.BytesIO()
+        Image.new("RGB", (9000, 2)).save(buf, format="JPEG", icc_profile=b"\0" * 65_000)
+        data = base64.b64encode(buf.getvalue()).decode()
+        assert len(data) > 4 * _media._HEADER_CHARS // 3
+
+        f = only_finding(request(image(data, "image/jpeg")), code="MED004")
+
+        assert "9000x2" in f.message
+
     def test_decompression_bomb_header_is_oversized_not_a_crash(self, only_finding):
         """A PNG declaring 100000x100000 px is reported as too large, with no warning raised."""
         f = only_finding(request(image(huge_png_header(100_000, 100_000))), code="MED004")

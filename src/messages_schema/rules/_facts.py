@@ -175,7 +175,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
     turn: TurnFacts | None = None
     all_use_ids: set[str] = set()
     previous = -2  # index of the last user/assistant message
-    any_empty = False
+    any_empty = thinking_not_first = False
     # Pairing, keyed by the assistant turn: a tool_use in assistant turn t is (t, id); a
     # tool_result in user turn t claims (t - 1, id), and answers it when it leads the turn.
     # Every use must be answered and every claim offered: two set tests in C.
@@ -313,6 +313,8 @@ def scan(messages: list[Any]) -> ConversationFacts:
         turn.only_results = only_results
         if thinking is not None and role == "assistant":
             facts.thinking_messages.append(i)
+            if thinking[0] != 0:
+                thinking_not_first = True
         if not all_ws:
             turn.all_whitespace = False
         by_message[i] = _new_message(
@@ -338,6 +340,8 @@ def scan(messages: list[Any]) -> ConversationFacts:
             any_whitespace = True
     facts.tool_loop = _tool_loop(turns)
     signals = facts.signals = _signals(facts, any_empty, any_whitespace)
+    if thinking_not_first:
+        signals.add("@thinking_not_first")
     if offered and not answered.issuperset(offered):
         signals.add("@unanswered_tool_use")
     if claimed and not offered.issuperset(claimed):
@@ -359,6 +363,7 @@ SIGNALS = frozenset(
         "@same_role",
         "@system_messages",
         "@thinking_blocks",
+        "@thinking_not_first",
         "@tool_loop",
         "@unanswered_tool_use",
         "@unmatched_tool_result",

@@ -48,7 +48,7 @@ GATES: Final[dict[str, tuple[str, ...]]] = {
     "THK004": ("top_p",),
     "THK005": ("tool_choice",),
     "THK006": ("@tool_loop",),
-    "THK007": ("@thinking_blocks",),
+    "THK007": ("@thinking_not_first",),
     "THK008": ("@prefill",),
     "THK009": ("@thinking_blocks",),
     # The scan checks pairing by set inclusion; the rules run only to explain a failure.

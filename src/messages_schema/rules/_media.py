@@ -55,9 +55,10 @@ _MAGIC: Final = (
 )
 _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _WHITESPACE: Final = b" \t\r\n\f\v"
-#: Base64 characters decoded to read an image header (96 KiB of bytes); the whole image
-#: is decoded only when the header does not fit.
-_HEADER_CHARS: Final = 1 << 17
+#: Base64 characters decoded to read an image header (12 KiB of bytes: PNG, GIF and WebP
+#: sizes sit in the first 30 bytes, JPEG's after its APP segments); when the header does
+#: not fit (large EXIF or ICC data), the whole image is decoded.
+_HEADER_CHARS: Final = 1 << 14
 _DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?(;[^,]*)?,")
 
 
