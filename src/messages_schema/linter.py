@@ -212,7 +212,7 @@ class Linter:
             return
         ctx = Context(body, kind=kind, config=self.config, lookup=self._capabilities)
         calls = (
-            plan.runnable(present_tokens(body, ctx.conversation))
+            plan.runnable(present_tokens(body, ctx.messages))
             if self.gating
             else plan.document_calls
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from messages_schema import Linter
 from messages_schema.rules import RULES
-from messages_schema.rules._facts import SIGNALS, scan
 from messages_schema.rules._gates import GATES, present_tokens
+from messages_schema.rules._signals import SIGNALS, signals
 
 
 def test_gates_name_rules_and_signals() -> None:
@@ -27,17 +27,19 @@ def test_a_plain_chat_raises_no_signal() -> None:
         ],
     }
 
-    assert present_tokens(body, scan(body["messages"])) == {"model", "max_tokens", "messages"}
+    assert present_tokens(body, body["messages"]) == {"model", "max_tokens", "messages"}
 
 
-def test_cache_signal_covers_tools_and_system() -> None:
-    """``@cache`` is raised for breakpoints in `tools` and `system`, not only in messages."""
+def test_cache_count_spans_tools_system_and_messages() -> None:
+    """``@cache_count`` is raised by a fifth breakpoint wherever the five sit."""
     marker = {"cache_control": {"type": "ephemeral"}}
-    in_tools = {"tools": [{"name": "t", "input_schema": {"type": "object"}, **marker}]}
-    in_system = {"system": [{"type": "text", "text": "s", **marker}]}
+    tools = [{"name": f"t{n}", "input_schema": {"type": "object"}, **marker} for n in range(2)]
+    system = [{"type": "text", "text": "s", **marker} for _ in range(2)]
+    four = {"tools": tools, "system": system}
+    message = {"role": "user", "content": [{"type": "text", "text": "hi", **marker}]}
 
-    for body in (in_tools, in_system):
-        assert "@cache" in present_tokens(body, scan([]))
+    assert "@cache_count" not in present_tokens(four, [])
+    assert "@cache_count" in present_tokens(four, [message])
 
 
 def test_media_signal_skips_tool_results_without_media() -> None:
@@ -48,8 +50,8 @@ def test_media_signal_skips_tool_results_without_media() -> None:
     image = {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}
     with_image = [{"type": "tool_result", "tool_use_id": "t1", "content": [image]}]
 
-    assert "@media" not in scan([{"role": "user", "content": text_only}]).signals
-    assert "@media" in scan([{"role": "user", "content": with_image}]).signals
+    assert "@media" not in signals([{"role": "user", "content": text_only}])
+    assert "@media" in signals([{"role": "user", "content": with_image}])
 
 
 def test_gated_linter_skips_media_rules_on_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -68,4 +70,33 @@ def test_gated_linter_skips_media_rules_on_text(monkeypatch) -> None:  # type: i
     Linter().lint(body)
     assert calls == []
     Linter(gating=False).lint(body)
+    assert calls != []
+
+
+def test_valid_tool_loop_with_thinking_builds_no_full_scan(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On a valid agentic request the signals suffice: the full conversation scan never runs."""
+    from messages_schema.rules import _context
+
+    calls: list[int] = []
+    original = _context.scan
+    monkeypatch.setattr(_context, "scan", lambda messages: calls.append(1) or original(messages))
+    thinking = {"type": "thinking", "thinking": "Let me look.", "signature": "sig"}
+    use = {"type": "tool_use", "id": "toolu_01", "name": "get_weather", "input": {"city": "Oslo"}}
+    result = {"type": "tool_result", "tool_use_id": "toolu_01", "content": "4 °C"}
+    body = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 4096,
+        "thinking": {"type": "enabled", "budget_tokens": 2048},
+        "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+        "messages": [
+            {"role": "user", "content": "Weather in Oslo?"},
+            {"role": "assistant", "content": [thinking, use]},
+            {"role": "user", "content": [result]},
+        ],
+    }
+
+    assert [f.code for f in Linter().lint(body) if f.is_error] == []
+    assert calls == []
+    broken = {**body, "messages": [*body["messages"][:2], {"role": "user", "content": "Hi"}]}
+    assert "TOOL001" in {f.code for f in Linter().lint(broken)}
     assert calls != []

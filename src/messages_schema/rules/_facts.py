@@ -15,13 +15,15 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 __all__ = [
-    "SIGNALS",
     "THINKING_TYPES",
     "ConversationFacts",
     "MessageFacts",
     "TurnFacts",
     "scan",
 ]
+
+#: Types inside ``tool_result`` content that the MED walk enters or reports.
+_MEDIA_TYPES = frozenset({"image", "document", "tool_result"})
 
 #: Block types that count as thinking for ordering checks.
 THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
@@ -104,7 +106,6 @@ class ConversationFacts:
         "last_index",
         "media_hosts",
         "same_role",
-        "signals",
         "system",
         "thinking_messages",
         "tool_loop",
@@ -141,8 +142,6 @@ class ConversationFacts:
         #: ``(message, block)`` of every ``image`` or ``document`` block and of every
         #: ``tool_result`` whose content holds one (the blocks the MED family walks).
         self.media_hosts: list[tuple[int, int]] = []
-        #: Which of the `SIGNALS` hold for these messages; see `messages_schema.rules._gates`.
-        self.signals: set[str] = set()
 
     @property
     def final_assistant(self) -> MessageFacts | None:
@@ -175,13 +174,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
     turn: TurnFacts | None = None
     all_use_ids: set[str] = set()
     previous = -2  # index of the last user/assistant message
-    any_empty = thinking_not_first = False
-    # Pairing, keyed by the assistant turn: a tool_use in assistant turn t is (t, id); a
-    # tool_result in user turn t claims (t - 1, id), and answers it when it leads the turn.
-    # Every use must be answered and every claim offered: two set tests in C.
-    offered: set[tuple[int, str]] = set()
-    claimed: set[tuple[int, str]] = set()
-    answered: set[tuple[int, str]] = set()
     t = -1
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
@@ -215,7 +207,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
                     MessageFacts, (i, role, t, True, 1, False, ws, "text", "text", _NO_THINKING)
                 )
             else:
-                any_empty = True
                 by_message[i] = _new_message(
                     MessageFacts, (i, role, t, True, 0, True, False, "text", "text", _NO_THINKING)
                 )
@@ -227,7 +218,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
             )
             continue
         if not content:
-            any_empty = True
             by_message[i] = _new_message(
                 MessageFacts, (i, role, t, False, 0, True, False, None, None, _NO_THINKING)
             )
@@ -265,8 +255,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 uid = block.get("id")
                 if type(uid) is str:
                     turn.uses.append((i, j, uid))
-                    if role == "assistant":
-                        offered.add((t, uid))
                     if uid in all_use_ids:
                         facts.duplicate_uses.append((i, j, uid))
                     else:
@@ -291,11 +279,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 tid = block.get("tool_use_id")
                 if type(tid) is str:
                     turn.results.append((i, j, tid, leading))
-                    if role == "user":
-                        key = (t - 1, tid)
-                        claimed.add(key)
-                        if leading:
-                            answered.add(key)
                 if block.get("is_error") is True and not inner and isinstance(inner, str | list):
                     facts.empty_error_results.append((i, j))
             else:
@@ -313,8 +296,6 @@ def scan(messages: list[Any]) -> ConversationFacts:
         turn.only_results = only_results
         if thinking is not None and role == "assistant":
             facts.thinking_messages.append(i)
-            if thinking[0] != 0:
-                thinking_not_first = True
         if not all_ws:
             turn.all_whitespace = False
         by_message[i] = _new_message(
@@ -332,77 +313,11 @@ def scan(messages: list[Any]) -> ConversationFacts:
                 _NO_THINKING if thinking is None else tuple(thinking),
             ),
         )
-    any_whitespace = False
     for turn_facts in turns:
         if turn_facts.all_empty:
             turn_facts.all_whitespace = False
-        elif turn_facts.all_whitespace:
-            any_whitespace = True
     facts.tool_loop = _tool_loop(turns)
-    signals = facts.signals = _signals(facts, any_empty, any_whitespace)
-    if thinking_not_first:
-        signals.add("@thinking_not_first")
-    if offered and not answered.issuperset(offered):
-        signals.add("@unanswered_tool_use")
-    if claimed and not offered.issuperset(claimed):
-        signals.add("@unmatched_tool_result")
     return facts
-
-
-#: Every signal `scan` may raise: the name of a fact that holds for the messages. A rule
-#: gated on signals (`messages_schema.rules._gates`) cannot fire when none of them holds.
-SIGNALS = frozenset(
-    {
-        "@cache",
-        "@duplicate_uses",
-        "@empty_error_results",
-        "@empty_message",
-        "@empty_text",
-        "@media",
-        "@prefill",
-        "@same_role",
-        "@system_messages",
-        "@thinking_blocks",
-        "@thinking_not_first",
-        "@tool_loop",
-        "@unanswered_tool_use",
-        "@unmatched_tool_result",
-        "@whitespace",
-    }
-)
-
-
-def _signals(facts: ConversationFacts, any_empty: bool, any_whitespace: bool) -> set[str]:
-    found: set[str] = set()
-    add = found.add
-    if facts.breakpoints:
-        add("@cache")
-    if facts.duplicate_uses:
-        add("@duplicate_uses")
-    if facts.empty_error_results:
-        add("@empty_error_results")
-    if any_empty:
-        add("@empty_message")
-    if facts.empty_text:
-        add("@empty_text")
-    if facts.media_hosts:
-        add("@media")
-    if facts.final_assistant is not None:
-        add("@prefill")
-    if facts.same_role:
-        add("@same_role")
-    if facts.system:
-        add("@system_messages")
-    if facts.thinking_messages:
-        add("@thinking_blocks")
-    if facts.tool_loop is not None:
-        add("@tool_loop")
-    if any_whitespace:
-        add("@whitespace")
-    return found
-
-
-_MEDIA_TYPES = frozenset({"image", "document", "tool_result"})
 
 
 def _collect_breakpoints(

@@ -4,9 +4,10 @@ Gates: what must be present in a request for a rule to have anything to say.
 A gate is a set of tokens; the linter calls the rule only if at least one of them is
 present. A token is either a top-level key of the request body (a rule about
 `stop_sequences` has nothing to say about a request without that key) or a *signal*
-raised by the shared conversation pass (`messages_schema.rules._facts.scan`), such as
-``@media`` (an image or document block somewhere) or ``@unanswered_tool_use``. On the common
-valid request most rules are skipped with one set test instead of being called.
+raised by the light pass over the messages (`messages_schema.rules._signals`), such as
+``@media`` (an image or document block somewhere) or ``@unanswered_tool_use``. On the
+common valid request most rules are skipped, and the full conversation scan they share
+(`messages_schema.rules._facts`) is never built.
 
 A gate is a necessary condition only: every rule still checks everything it needs. The
 tests ``test_gates_never_hide_a_finding`` (every fixture) and
@@ -18,16 +19,16 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from messages_schema.rules._facts import ConversationFacts
+from messages_schema.rules._signals import CacheCount, signals
 
 __all__ = ["GATES", "keys_for", "present_tokens"]
 
 #: Rule code -> tokens (top-level keys or ``@`` signals); the rule runs if any is present.
 GATES: Final[dict[str, tuple[str, ...]]] = {
-    # Breakpoints in tools, system or messages (`present_tokens` adds tools and system).
-    "CACHE001": ("@cache",),
-    "CACHE002": ("@cache",),
-    "CACHE003": ("@cache",),
+    # Breakpoints counted across tools, system and messages (see `present_tokens`).
+    "CACHE001": ("@cache_count",),
+    "CACHE002": ("@cache_empty_text",),
+    "CACHE003": ("@cache_long_ttl",),
     "CACHE004": ("cache_control",),
     "LIM002": ("top_p",),
     "LIM003": ("stop_sequences",),
@@ -47,7 +48,7 @@ GATES: Final[dict[str, tuple[str, ...]]] = {
     "THK003": ("top_k",),
     "THK004": ("top_p",),
     "THK005": ("tool_choice",),
-    "THK006": ("@tool_loop",),
+    "THK006": ("@loop_without_thinking",),
     "THK007": ("@thinking_not_first",),
     "THK008": ("@prefill",),
     "THK009": ("@thinking_blocks",),
@@ -75,18 +76,19 @@ def keys_for(code: str) -> tuple[str, ...] | None:
     return GATES.get(code)
 
 
-def present_tokens(body: dict[str, Any], facts: ConversationFacts) -> set[str]:
-    """The gate tokens present in *body*: its top-level keys and its signals."""
-    present = set(body)
-    present |= facts.signals
-    if "@cache" not in present and (
-        _any_cache(body.get("tools")) or _any_cache(body.get("system"))
-    ):
-        present.add("@cache")
+def present_tokens(body: dict[str, Any], messages: list[Any]) -> set[str]:
+    """The gate tokens present in *body*: its top-level keys and the signals it raises."""
+    cache = CacheCount()
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        for tool in tools:
+            if isinstance(tool, dict) and "cache_control" in tool:
+                cache.add(tool["cache_control"])
+    system = body.get("system")
+    if isinstance(system, list):
+        for block in system:
+            if isinstance(block, dict) and "cache_control" in block:
+                cache.add(block["cache_control"])
+    present = signals(messages, cache)
+    present.update(body)
     return present
-
-
-def _any_cache(items: Any) -> bool:
-    return isinstance(items, list) and any(
-        isinstance(item, dict) and "cache_control" in item for item in items
-    )
