@@ -221,6 +221,25 @@ class TestLenientResponses:
         assert isinstance(model, models.UnknownMessageStreamEvent)
         assert event == unstructure(model)
 
+    def test_new_enum_value_is_kept(self) -> None:
+        """A `stop_reason` newer than the schemas is kept as its string and written back."""
+        document = {**HELLO_RESPONSE, "stop_reason": "brand_new_reason"}
+
+        message = structure(document, models.Message)
+
+        assert message.stop_reason == "brand_new_reason"
+        assert document == unstructure(message)
+        assert message == loads(dumps(message), models.Message)
+
+    def test_new_enum_value_in_a_request_is_an_error(self) -> None:
+        """Request enums stay closed: the API rejects a value it does not know."""
+        document = {"model": "m", "max_tokens": 1, "messages": [], "service_tier": "galactic"}
+
+        with pytest.raises(StructureError) as info:
+            structure(document, models.MessageCreateParams)
+
+        assert codes_and_pointers(info.value) == [("SCH004", "/service_tier")]
+
     def test_wrong_type_in_a_response_is_still_an_error(self) -> None:
         """Known response fields stay typed: a number for `text` is SCH003."""
         document = {**HELLO_RESPONSE, "content": [{"type": "text", "text": 5}]}

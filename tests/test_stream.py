@@ -675,6 +675,14 @@ class TestStructureAndSelection:
 
         assert ["SCH011"] == codes(stream)
 
+    def test_new_stop_reason_is_a_warning(self) -> None:
+        """A `message_delta` with a `stop_reason` newer than the schemas is SCH012 only."""
+        stream = text_stream()
+        (i,) = [n for n, e in enumerate(stream) if e["type"] == "message_delta"]
+        stream[i] = {**stream[i], "delta": {**stream[i]["delta"], "stop_reason": "brand_new"}}
+
+        assert ["SCH012"] == codes(stream)
+
     def test_ignore_turns_rules_off(self) -> None:
         """Ignored SSE codes are not reported; selected ones alone are."""
         stream = [message_start(), text_delta(0, "x")]

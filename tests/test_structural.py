@@ -206,6 +206,31 @@ class TestKinds:
         assert (f.code, f.severity) == ("SCH011", Severity.WARNING)
         assert is_valid(response, kind="response")
 
+    def test_new_response_enum_value_is_a_warning(self) -> None:
+        """A `stop_reason` or `service_tier` newer than the schemas is noted, not an error."""
+        response = {"id": "msg_1", "type": "message", "role": "assistant", "model": "m",
+                    "content": [], "stop_reason": "brand_new_reason",
+                    "usage": {"input_tokens": 1, "output_tokens": 1, "service_tier": "galactic"}}
+
+        found = lint(response, kind="response")
+
+        assert [(f.code, f.pointer, f.severity) for f in found] == [
+            ("SCH012", "/stop_reason", Severity.WARNING),
+            ("SCH012", "/usage/service_tier", Severity.WARNING),
+        ]
+        assert is_valid(response, kind="response")
+        response["stop_reason"] = 5
+        assert ("SCH003", "/stop_reason") in {(f.code, f.pointer) for f in lint(response,
+                                                                               kind="response")}
+
+    def test_new_request_enum_value_is_still_an_error(self) -> None:
+        """Requests are closed: an unknown `service_tier` is SCH004 in the API's wording."""
+        request = minimal_request(service_tier="galactic")
+
+        assert _pairs(request, "request") == [
+            ("SCH004", "service_tier", "Input should be 'auto' or 'standard_only'")
+        ]
+
     def test_batch_item_paths_start_at_params(self) -> None:
         """Batch items report inside `params`, and reject streaming params."""
         item = {"custom_id": "a-1", "params": minimal_request(stream=True)}

@@ -34,6 +34,8 @@ MISSING, EXTRA, TYPE, LITERAL, TAG, RANGE, LENGTH, PATTERN, OTHER = (
     "SCH008",
     "SCH009",
 )
+#: `Problem.detail` of an invalid literal that is a string outside a set of strings.
+ENUM = "enum"
 
 _TYPE_WORDS = {
     "string": "a valid string",
@@ -53,7 +55,8 @@ class Problem:
     path: Path
     code: str
     message: str
-    #: For a union tag problem, the unknown tag; for an extra key, the key.
+    #: For a union tag problem, the unknown tag; for an extra key, the key; `ENUM` for a
+    #: string outside a set of strings.
     detail: str | None = None
 
 
@@ -89,9 +92,27 @@ def _branch_of(error: ValidationError) -> int:
 
 
 def _root_type_mismatch(errors: list[ValidationError]) -> bool:
-    return any(
-        e.validator in ("type", "const", "enum") and not e.relative_path for e in errors
-    )
+    """Whether the value's JSON type rules this union branch out (not just its value)."""
+    for e in errors:
+        if e.relative_path:
+            continue
+        if e.validator == "type":
+            return True
+        if e.validator in ("const", "enum"):
+            # `"new_reason"` against an enum of strings fits the branch and is an invalid
+            # literal; `5` against it is the wrong type for the branch.
+            allowed = [e.validator_value] if e.validator == "const" else e.validator_value
+            if not any(_same_json_type(e.instance, v) for v in allowed):
+                return True
+    return False
+
+
+def _same_json_type(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool)
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return True
+    return type(a) is type(b)
 
 
 def _translate(error: ValidationError) -> Iterator[Problem]:
@@ -124,7 +145,12 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
                 )
             yield Problem(path[:-1], TAG, msg, str(error.instance))
         else:
-            yield Problem(path, LITERAL, f"Input should be {_join_or(values)}")
+            # A string outside a set of strings: in a response, a value the API may add.
+            detail = (
+                ENUM if isinstance(error.instance, str) and all(isinstance(v, str) for v in values)
+                else None
+            )
+            yield Problem(path, LITERAL, f"Input should be {_join_or(values)}", detail)
     elif kind == "const":
         yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}")
     elif kind == "minimum":

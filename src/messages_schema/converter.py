@@ -11,8 +11,9 @@ Built on cattrs' orjson preset. Rules of the road:
   wrong type is an error, because the API rejects it.
 * Open shapes (every response shape) are lenient: unknown keys are kept in the
   model's ``extra`` and written back, and an unknown ``type`` in a response union
-  becomes an ``Unknown…`` object (``UnknownContentBlock``) that keeps its data,
-  because the API adds fields and block types over time (API inventory §13).
+  becomes an ``Unknown…`` object (``UnknownContentBlock``) that keeps its data, and a
+  string outside a response enum (a new ``stop_reason``) is kept as it is, because the
+  API adds fields, block types and values over time (API inventory §13).
 * Scalars are checked, never coerced: ``"5"`` is not an ``int``. Constraints that are
   not types (``maxLength``, ``pattern``, ``minimum``) are left to `messages_schema.lint`.
 
@@ -399,6 +400,9 @@ def _model_structure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, An
         names = [f.name for f in attrs.fields(cls)]
         is_open = "extra" in names
         overrides = {"extra": override(omit=True)} if is_open else {}
+        if is_open:
+            for name, hook in _open_enum_hooks(conv, cls).items():
+                overrides[name] = override(struct_hook=hook)
         base = make_dict_structure_fn(
             cls, conv, _cattrs_forbid_extra_keys=not is_open, **overrides  # type: ignore[arg-type]
         )
@@ -422,6 +426,33 @@ def _model_structure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, An
         return structure_model
 
     return factory
+
+
+def _open_enum_hooks(conv: OrjsonConverter, cls: type[Any]) -> dict[str, Any]:
+    """
+    Hooks for the enum fields of an open (response) shape: any string is kept.
+
+    The API adds values to response enums over time (``stop_reason`` gained ``refusal``,
+    ``pause_turn`` and ``model_context_window_exceeded``); a reader must keep them, as the
+    linter does (``SCH012`` is a warning). Tags (one-value literals) stay strict.
+    """
+    hooks: dict[str, Any] = {}
+    for field in attrs.fields(attrs.resolve_types(cls)):
+        members = get_args(field.type) if _is_union(field.type) else (field.type,)
+        if not any(_is_string_enum(m) for m in members):
+            continue
+        strict = conv.get_structure_hook(field.type)
+
+        def lenient(value: Any, tp: Any, strict: Any = strict) -> Any:
+            return value if type(value) is str else strict(value, tp)
+
+        hooks[field.name] = lenient
+    return hooks
+
+
+def _is_string_enum(tp: Any) -> bool:
+    values = get_args(tp) if _is_literal(tp) else ()
+    return len(values) > 1 and all(isinstance(v, str) for v in values)
 
 
 def _raise_with_missing(

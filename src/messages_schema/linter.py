@@ -16,7 +16,7 @@ import attrs
 from messages_schema import _jsonio
 from messages_schema._apipath import api_path
 from messages_schema._betas import betas_for
-from messages_schema._structural import TAG, Problem, structure_for
+from messages_schema._structural import ENUM, TAG, Problem, structure_for
 from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError
@@ -175,8 +175,12 @@ class Linter:
                         + ")"
                     )
                     return "SCH010", message, problem.message
-        if problem.code == TAG and kind in _RESPONSE_KINDS:
-            return "SCH011", problem.message, None
+        if kind in _RESPONSE_KINDS:
+            if problem.code == TAG:
+                return "SCH011", problem.message, None
+            if problem.detail == ENUM:
+                message = f"{problem.message}; in a response, a value newer than these schemas"
+                return "SCH012", message, None
         return problem.code, problem.message, None
 
     def _semantic(

@@ -249,6 +249,28 @@ _schema_rule("SCH011", "unknown-response-variant", """
     """, severity=Severity.WARNING,
    kinds=("response", "stream", "stream_event", "batch_result", "error"))
 
+_schema_rule("SCH012", "unknown-response-value", """
+    ## What it does
+    Notes a string outside the known set in a response, stream or batch result: a
+    `stop_reason`, `usage.service_tier` or server tool `name` this version of the schemas
+    does not list.
+
+    ## Why is this bad?
+    It is not an error: the API adds values over time (`refusal`, `pause_turn` and
+    `model_context_window_exceeded` were all added to `stop_reason` after launch), and a
+    reader that rejects a response for one breaks on the day it ships. The models keep
+    the string as it is. It is worth a look when it is a typo in a hand-written fixture.
+
+    ## Example
+    ```json
+    {"stop_reason": "brand_new_reason"}
+    ```
+
+    ## Applies to
+    Responses, streams, batch results, error envelopes.
+    """, severity=Severity.WARNING,
+   kinds=("response", "stream", "stream_event", "batch_result", "error"))
+
 _schema_rule("SCH099", "rule-crashed", """
     ## What it does
     Reports that a rule raised an exception on this document, so its verdict is missing.
