@@ -9,7 +9,7 @@ where and why, in the API's own path and wording::
     ['SCH001']
 """
 
-from typing import TYPE_CHECKING
+import typing
 
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import (
@@ -23,7 +23,7 @@ from messages_schema.exceptions import (
 from messages_schema.findings import Applicability, Edit, Finding, Fix, Location, Severity
 from messages_schema.linter import Linter, is_valid, lint
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from messages_schema.converter import dumps, loads, structure, unstructure
     from messages_schema.fixes import apply_fixes, fix_until_stable
     from messages_schema.normalize import normalize_batch_request, normalize_request

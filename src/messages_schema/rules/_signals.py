@@ -126,7 +126,8 @@ def signals(messages: list[Any], cache: CacheCount | None = None) -> set[str]:
                 continue
             if first_pending:
                 firsts[t], first_pending = "text", False
-            if not content.strip():
+            # `isspace` is `not strip()` for non-empty text, without copying it.
+            if content.isspace():
                 add("@whitespace")
             continue
         if not isinstance(content, list):
@@ -135,10 +136,8 @@ def signals(messages: list[Any], cache: CacheCount | None = None) -> set[str]:
         if not content:
             add("@empty_message")
             continue
-        first = content[0]
-        first_type = first.get("type") if isinstance(first, dict) else None
         if first_pending:
-            firsts[t], first_pending = first_type, False
+            firsts[t], first_pending = _type_of(content[0]), False
         for block in content:
             try:
                 btype = block.get("type")
@@ -154,7 +153,7 @@ def signals(messages: list[Any], cache: CacheCount | None = None) -> set[str]:
                     add("@empty_text")
                     if "cache_control" in block:
                         add("@cache_empty_text")
-                elif type(text) is str and not text.strip():
+                elif type(text) is str and text.isspace():
                     add("@whitespace")
                 continue
             if btype == "tool_use":
@@ -193,6 +192,7 @@ def signals(messages: list[Any], cache: CacheCount | None = None) -> set[str]:
                 if btype == "thinking" or btype == "redacted_thinking":  # noqa: PLR1714
                     if role == "assistant":
                         add("@thinking_blocks")
+                        first_type = _type_of(content[0])
                         if first_type != "thinking" and first_type != "redacted_thinking":  # noqa: PLR1714
                             add("@thinking_not_first")
                 elif btype == "image" or btype == "document":  # noqa: PLR1714
@@ -209,6 +209,10 @@ def signals(messages: list[Any], cache: CacheCount | None = None) -> set[str]:
         add("@loop_without_thinking")
     cache.raise_signals(found)
     return found
+
+
+def _type_of(block: Any) -> Any:
+    return block.get("type") if isinstance(block, dict) else None
 
 
 def _other_role(content: Any, found: set[str], cache: CacheCount) -> None:
