@@ -173,14 +173,30 @@ class TestInvalidInputSchema:
         assert [] == found
 
     def test_result_is_cached(self):
-        """The same schema is meta-validated once."""
+        """The same schema is meta-validated once, and the same tools list checked once."""
         _tools._schema_problem.cache_clear()
-        doc = req(user("Hi"), tools=[{"name": "f", "input_schema": {"type": "object", "x": 1}}])
+        _tools._verdicts_of.cache_clear()
+        tool = {"name": "f", "input_schema": {"type": "object", "x": 1}}
+        doc = req(user("Hi"), tools=[tool])
 
-        lint(doc)
-        lint(doc)
+        first = lint(doc)
+        assert first == lint(doc)
+        assert (1, 1) == (_tools._verdicts_of.cache_info().hits,
+                          _tools._schema_problem.cache_info().misses)
+        lint(req(user("Hi"), tools=[tool, {**tool, "name": "g"}]))  # another list, same schema
 
-        assert 1 == _tools._schema_problem.cache_info().hits
+        assert (2, 1) == (_tools._verdicts_of.cache_info().misses,
+                          _tools._schema_problem.cache_info().misses)
+
+    def test_repeated_tools_list_keeps_its_findings(self):
+        """A tools list answered from the memo reports the same findings, at the same paths."""
+        tools = [{"name": "f", "input_schema": {"oneOf": []}}, {"name": "f", "input_schema": {}}]
+        doc = req(user("Hi"), tools=tools)
+
+        first = [(f.code, f.pointer) for f in lint(doc)]
+
+        assert {"TOOL004", "TOOL006"} <= {code for code, _ in first}
+        assert first == [(f.code, f.pointer) for f in lint(doc)]
 
 
 class TestTopLevelCombinator:

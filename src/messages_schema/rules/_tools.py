@@ -314,19 +314,7 @@ def duplicate_tool_name(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     ## Applies to
     Requests, token counts, batch items.
     """
-    seen: set[str] = set()
-    for t, tool in enumerate(ctx.tools):
-        name = tool.get("name") if isinstance(tool, dict) else None
-        if not isinstance(name, str):
-            continue
-        if name in seen:
-            yield Violation(
-                message=f"{DUPLICATE_NAME} (`{name}` is defined again)",
-                path=("tools", t),
-                api_error=DUPLICATE_NAME,
-                api_path="tools",
-            )
-        seen.add(name)
+    yield from _tools_verdicts(ctx)["TOOL004"]
 
 
 def _is_custom(tool: Any) -> bool:
@@ -406,24 +394,7 @@ def invalid_input_schema(ctx: Context, body: dict[str, Any]) -> Iterator[Violati
     ## Applies to
     Requests, token counts, batch items.
     """
-    for t, tool in enumerate(ctx.tools):
-        if not _is_custom(tool):
-            continue
-        schema = tool.get("input_schema")
-        if not isinstance(schema, dict):
-            continue
-        try:
-            problem = _schema_problem(orjson.dumps(schema))
-        except Exception:  # unencodable or pathological input: no verdict
-            continue
-        if problem is None:
-            continue
-        yield Violation(
-            message=f"`input_schema` is not valid JSON Schema draft 2020-12: {problem}",
-            path=("tools", t, "input_schema"),
-            api_error=INVALID_SCHEMA,
-            api_path=f"tools.{t}.custom.input_schema",
-        )
+    yield from _tools_verdicts(ctx)["TOOL005"]
 
 
 @rule("TOOL006", "input-schema-top-level-combinator", on=Node.DOCUMENT, severity=Severity.ERROR)
@@ -451,20 +422,7 @@ def input_schema_top_level_combinator(ctx: Context, body: dict[str, Any]) -> Ite
     ## Applies to
     Requests, token counts, batch items.
     """
-    for t, tool in enumerate(ctx.tools):
-        if not _is_custom(tool):
-            continue
-        schema = tool.get("input_schema")
-        if not isinstance(schema, dict):
-            continue
-        found = [k for k in ("oneOf", "allOf", "anyOf") if k in schema]
-        if found:
-            yield Violation(
-                message=f"{TOP_LEVEL_COMBINATOR} (found `{found[0]}`)",
-                path=("tools", t, "input_schema", found[0]),
-                api_error=TOP_LEVEL_COMBINATOR,
-                api_path=f"tools.{t}.custom.input_schema",
-            )
+    yield from _tools_verdicts(ctx)["TOOL006"]
 
 
 def _is_toolset(tool: Any) -> bool:
@@ -546,17 +504,7 @@ def allowed_and_blocked_domains(ctx: Context, body: dict[str, Any]) -> Iterator[
     ## Applies to
     Requests, token counts, batch items.
     """
-    for t, tool in enumerate(ctx.tools):
-        kind = tool.get("type") if isinstance(tool, dict) else None
-        if not isinstance(kind, str) or not kind.startswith(("web_search_", "web_fetch_")):
-            continue
-        allowed = tool.get("allowed_domains")
-        blocked = tool.get("blocked_domains")
-        if isinstance(allowed, list) and isinstance(blocked, list) and allowed and blocked:
-            yield Violation(
-                message="`allowed_domains` and `blocked_domains` cannot both be set",
-                path=("tools", t, "blocked_domains"),
-            )
+    yield from _tools_verdicts(ctx)["TOOL008"]
 
 
 @rule("TOOL009", "empty-error-tool-result", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
@@ -602,3 +550,107 @@ def empty_error_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
             api_error=EMPTY_ERROR_RESULT,
             api_path=f"messages.{i}.content.{j}.tool_result",
         )
+
+
+# -- TOOL004-006 and TOOL008 read only `tools`: one verdict per distinct tools list ------
+#
+# Callers send the same tool definitions with every turn of a conversation, so the four
+# verdicts are memoised by the list's JSON text: a repeated list costs one `orjson.dumps`
+# and a lookup instead of four walks and a meta-validation per tool.
+
+
+def _tools_verdicts(ctx: Context) -> dict[str, tuple[Violation, ...]]:
+    """The violations of TOOL004, TOOL005, TOOL006 and TOOL008 for the request's tools."""
+    key = "tools.verdicts"
+    verdicts: dict[str, tuple[Violation, ...]] | None = ctx.memo.get(key)
+    if verdicts is None:
+        try:
+            encoded = orjson.dumps(ctx.tools)
+        except (TypeError, orjson.JSONEncodeError):  # not JSON (a Python value): no memo
+            verdicts = _check_tools(ctx.tools)
+        else:
+            verdicts = _verdicts_of(encoded)
+        ctx.memo[key] = verdicts
+    return verdicts
+
+
+@functools.lru_cache(maxsize=256)
+def _verdicts_of(encoded: bytes) -> dict[str, tuple[Violation, ...]]:
+    return _check_tools(orjson.loads(encoded))
+
+
+def _check_tools(tools: list[Any]) -> dict[str, tuple[Violation, ...]]:
+    return {
+        "TOOL004": tuple(_duplicate_tool_name(tools)),
+        "TOOL005": tuple(_invalid_input_schema(tools)),
+        "TOOL006": tuple(_input_schema_top_level_combinator(tools)),
+        "TOOL008": tuple(_allowed_and_blocked_domains(tools)),
+    }
+
+
+def _duplicate_tool_name(tools: list[Any]) -> Iterator[Violation]:
+    seen: set[str] = set()
+    for t, tool in enumerate(tools):
+        name = tool.get("name") if isinstance(tool, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in seen:
+            yield Violation(
+                message=f"{DUPLICATE_NAME} (`{name}` is defined again)",
+                path=("tools", t),
+                api_error=DUPLICATE_NAME,
+                api_path="tools",
+            )
+        seen.add(name)
+
+
+def _invalid_input_schema(tools: list[Any]) -> Iterator[Violation]:
+    for t, tool in enumerate(tools):
+        if not _is_custom(tool):
+            continue
+        schema = tool.get("input_schema")
+        if not isinstance(schema, dict):
+            continue
+        try:
+            problem = _schema_problem(orjson.dumps(schema))
+        except Exception:  # unencodable or pathological input: no verdict
+            continue
+        if problem is None:
+            continue
+        yield Violation(
+            message=f"`input_schema` is not valid JSON Schema draft 2020-12: {problem}",
+            path=("tools", t, "input_schema"),
+            api_error=INVALID_SCHEMA,
+            api_path=f"tools.{t}.custom.input_schema",
+        )
+
+
+def _input_schema_top_level_combinator(tools: list[Any]) -> Iterator[Violation]:
+    for t, tool in enumerate(tools):
+        if not _is_custom(tool):
+            continue
+        schema = tool.get("input_schema")
+        if not isinstance(schema, dict):
+            continue
+        found = [k for k in ("oneOf", "allOf", "anyOf") if k in schema]
+        if found:
+            yield Violation(
+                message=f"{TOP_LEVEL_COMBINATOR} (found `{found[0]}`)",
+                path=("tools", t, "input_schema", found[0]),
+                api_error=TOP_LEVEL_COMBINATOR,
+                api_path=f"tools.{t}.custom.input_schema",
+            )
+
+
+def _allowed_and_blocked_domains(tools: list[Any]) -> Iterator[Violation]:
+    for t, tool in enumerate(tools):
+        kind = tool.get("type") if isinstance(tool, dict) else None
+        if not isinstance(kind, str) or not kind.startswith(("web_search_", "web_fetch_")):
+            continue
+        allowed = tool.get("allowed_domains")
+        blocked = tool.get("blocked_domains")
+        if isinstance(allowed, list) and isinstance(blocked, list) and allowed and blocked:
+            yield Violation(
+                message="`allowed_domains` and `blocked_domains` cannot both be set",
+                path=("tools", t, "blocked_domains"),
+            )
