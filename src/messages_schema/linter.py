@@ -8,10 +8,12 @@ and reused; `lint` and `is_valid` use a cached one per config.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeAlias
 
 import attrs
+import orjson
 
 from messages_schema import _jsonio
 from messages_schema._apipath import api_path
@@ -23,7 +25,7 @@ from messages_schema.exceptions import ConfigError
 from messages_schema.findings import Finding, Location, Severity
 from messages_schema.rules import RULES, Node, Rule, select_rules
 from messages_schema.rules._context import Context
-from messages_schema.rules._gates import keys_for, present_tokens
+from messages_schema.rules._gates import PARAMETER_KEYS, PARAMETER_RULES, keys_for, present_tokens
 from messages_schema.rules._registry import REQUEST_KINDS, Violation
 
 __all__ = ["Linter", "is_valid", "lint"]
@@ -215,11 +217,14 @@ class Linter:
         if not plan.any_request_rule:
             return
         ctx = Context(body, kind=kind, config=self.config, lookup=self._capabilities)
-        calls = (
-            plan.runnable(present_tokens(body, ctx.messages))
-            if self.gating
-            else plan.document_calls
-        )
+        calls: tuple[_Call, ...]
+        if self.gating:
+            run = plan.runnable(present_tokens(body, ctx.messages))
+            if run.parameters:
+                self._parameter_rules(run, ctx, body, prefix, kind, root, out)
+            calls = run.others
+        else:
+            calls = plan.document_calls
         # The hot loop, inlined (no helper frame per rule): most rules yield nothing, and
         # iterating a generator costs less than materialising it.
         for entry, func, _ in calls:
@@ -261,6 +266,42 @@ class Linter:
                 ctx.tool_index = t
                 for entry in tool_rules:
                     self._run(entry, ctx, tool, (*prefix, "tools", t), kind, root, out)
+
+    def _parameter_rules(
+        self,
+        run: _Runnable,
+        ctx: Context,
+        body: JSONObject,
+        prefix: Path,
+        kind: str,
+        root: JSONObject,
+        out: list[Finding],
+    ) -> None:
+        """
+        Run the open `PARAMETER_RULES`, or replay their violations for known parameters.
+
+        A gateway or a dataset sees the same model, limits and sampling settings over and
+        over; their verdict is one `orjson.dumps` and a lookup away.
+        """
+        key = _parameter_key(body)
+        results = run.memo.get(key) if key is not None else None
+        if results is None:
+            fresh: list[tuple[Rule, tuple[Violation, ...]]] = []
+            crashed = False
+            for entry, func, _ in run.parameters:
+                try:
+                    fresh.append((entry, tuple(func(ctx, body))))
+                except Exception:  # reported as SCH099 by `_run`; not memoised
+                    self._run(entry, ctx, body, prefix, kind, root, out)
+                    crashed = True
+            results = tuple(fresh)
+            if key is not None and not crashed:
+                if len(run.memo) >= _PARAMETER_MEMO_SIZE:
+                    run.memo.clear()
+                run.memo[key] = results
+        for entry, violations in results:
+            if violations:
+                self._findings(entry, violations, prefix, kind, root, out)
 
     def _capabilities(self, body: JSONObject) -> Any:
         lookup = _capability_lookup()
@@ -348,6 +389,30 @@ class Linter:
 _Call: TypeAlias = "tuple[Rule, Any, frozenset[str] | None]"
 #: Most token sets `_Plan.runnable` remembers before it starts again.
 _RUNNABLE_CACHE_SIZE = 4096
+#: Most parameter sets one `_Runnable` remembers before it starts again.
+_PARAMETER_MEMO_SIZE = 1024
+
+
+def _parameter_key(body: JSONObject) -> bytes | None:
+    """The memo key of the `PARAMETER_KEYS` of *body* (and today), or None if not JSON."""
+    try:
+        return orjson.dumps(
+            (int(time.time() // 86_400), {k: body[k] for k in PARAMETER_KEYS if k in body})
+        )
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+
+
+class _Runnable:
+    """The document rules open for one set of gate tokens, parameter rules apart."""
+
+    __slots__ = ("memo", "others", "parameters")
+
+    def __init__(self, calls: tuple[_Call, ...]) -> None:
+        self.parameters = tuple(c for c in calls if c[0].code in PARAMETER_RULES)
+        self.others = tuple(c for c in calls if c[0].code not in PARAMETER_RULES)
+        #: Parameter key -> the violations of each of `parameters`.
+        self.memo: dict[bytes, tuple[tuple[Rule, tuple[Violation, ...]], ...]] = {}
 
 
 @attrs.frozen
@@ -362,11 +427,9 @@ class _Plan:
     #: ``(rule, function, gate tokens or None)`` for each document rule.
     document_calls: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
     #: `document_calls` whose gate is open, by the set of tokens present (see `runnable`).
-    _runnable: dict[frozenset[str], tuple[_Call, ...]] = attrs.field(
-        factory=dict, eq=False, repr=False
-    )
+    _runnable: dict[frozenset[str], _Runnable] = attrs.field(factory=dict, eq=False, repr=False)
 
-    def runnable(self, present: set[str]) -> tuple[_Call, ...]:
+    def runnable(self, present: set[str]) -> _Runnable:
         """
         The document rules whose gate is open for the tokens *present*, in plan order.
 
@@ -374,17 +437,19 @@ class _Plan:
         answer is memoised per set: a valid request pays one lookup, not a test per rule.
         """
         key = frozenset(present)
-        calls = self._runnable.get(key)
-        if calls is None:
-            calls = tuple(
-                call
-                for call in self.document_calls
-                if call[2] is None or not call[2].isdisjoint(key)
+        run = self._runnable.get(key)
+        if run is None:
+            run = _Runnable(
+                tuple(
+                    call
+                    for call in self.document_calls
+                    if call[2] is None or not call[2].isdisjoint(key)
+                )
             )
             if len(self._runnable) >= _RUNNABLE_CACHE_SIZE:  # odd documents: stay bounded
                 self._runnable.clear()
-            self._runnable[key] = calls
-        return calls
+            self._runnable[key] = run
+        return run
 
     @property
     def any_request_rule(self) -> bool:

@@ -100,3 +100,47 @@ def test_valid_tool_loop_with_thinking_builds_no_full_scan(monkeypatch) -> None:
     broken = {**body, "messages": [*body["messages"][:2], {"role": "user", "content": "Hi"}]}
     assert "TOOL001" in {f.code for f in Linter().lint(broken)}
     assert calls != []
+
+
+def test_parameter_rules_read_only_parameter_keys() -> None:
+    """Every key a memoised parameter rule is gated on is part of the memo key."""
+    from messages_schema.rules._gates import PARAMETER_KEYS, PARAMETER_RULES
+
+    assert PARAMETER_RULES <= set(RULES)
+    for code in PARAMETER_RULES:
+        keys = {t for t in GATES.get(code, ()) if not t.startswith("@")}
+        assert keys <= set(PARAMETER_KEYS), code
+        assert not any(t.startswith("@") for t in GATES.get(code, ())), code
+
+
+def test_memoised_parameters_still_report_on_every_document() -> None:
+    """A second request with the same parameters gets the same parameter findings."""
+    linter = Linter()
+    params = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 4096,
+        "thinking": {"type": "enabled", "budget_tokens": 2048},
+        "temperature": 0.5,
+    }
+    first = {**params, "messages": [{"role": "user", "content": "Hi"}]}
+    second = {**params, "messages": [{"role": "user", "content": "Other"}]}
+    batch = {"custom_id": "a", "params": second}
+
+    assert [(f.code, f.pointer) for f in linter.lint(first)] == [("THK002", "/temperature")]
+    assert [(f.code, f.pointer) for f in linter.lint(second)] == [("THK002", "/temperature")]
+    found = linter.lint(batch, kind="batch_request")
+    assert [(f.code, f.pointer) for f in found] == [("THK002", "/params/temperature")]
+    fixed = {**second, "temperature": 1}
+    assert [f.code for f in linter.lint(fixed)] == []
+
+
+def test_parameter_memo_key_changes_with_the_day(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Retirement depends on the date, so the memo key carries the UTC day."""
+    from messages_schema import linter as linter_module
+
+    body = {"model": "m", "max_tokens": 1}
+    today = linter_module._parameter_key(body)
+    monkeypatch.setattr(linter_module.time, "time", lambda: 86_400.0 * 30_000)
+
+    assert linter_module._parameter_key(body) != today
+    assert linter_module._parameter_key({"model": {1, 2}}) is None  # not JSON: no memo

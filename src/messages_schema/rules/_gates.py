@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from messages_schema.rules._signals import CacheCount, signals
 
-__all__ = ["GATES", "keys_for", "present_tokens"]
+__all__ = ["GATES", "PARAMETER_KEYS", "PARAMETER_RULES", "keys_for", "present_tokens"]
 
 #: Rule code -> tokens (top-level keys or ``@`` signals); the rule runs if any is present.
 GATES: Final[dict[str, tuple[str, ...]]] = {
@@ -69,6 +69,33 @@ GATES: Final[dict[str, tuple[str, ...]]] = {
     "TURN005": ("@same_role",),
     "TURN006": ("@system_messages",),
 }
+
+
+#: Top-level keys that the `PARAMETER_RULES` read (besides the configuration, the model's
+#: capabilities and today's date). Requests repeat them far more than their messages.
+PARAMETER_KEYS: Final = (
+    "model",
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "top_k",
+    "stop_sequences",
+    "metadata",
+    "thinking",
+    "output_config",
+    "tool_choice",
+)
+
+#: Rules whose verdict depends only on the `PARAMETER_KEYS` of the body, the linter's
+#: configuration, the model's capabilities and the date: the linter memoises their
+#: violations per distinct parameters (see ``Linter._parameter_rules``).
+PARAMETER_RULES: Final = frozenset(
+    {
+        "LIM001", "LIM002", "LIM003", "LIM004", "LIM006", "LIM007",
+        "MOD001", "MOD002", "MOD004", "MOD006", "MOD007", "MOD008",
+        "THK001", "THK002", "THK003", "THK004", "THK005",
+    }
+)  # fmt: skip
 
 
 def keys_for(code: str) -> tuple[str, ...] | None:
