@@ -175,9 +175,14 @@ class ModelCapabilities:
         return best
 
 
+def utc_day() -> int:
+    """Days since 1970-01-01 in UTC: what retirement checks (and memos of them) depend on."""
+    return int(time.time() // 86_400)
+
+
 def _utc_today() -> dt.date:
     """Today's date in UTC; the day number is cheap, the date object is made once a day."""
-    return _date_of_day(int(time.time() // 86_400))
+    return _date_of_day(utc_day())
 
 
 @functools.lru_cache(maxsize=2)

@@ -8,7 +8,6 @@ and reused; `lint` and `is_valid` use a cached one per config.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeAlias
 
@@ -18,6 +17,7 @@ import orjson
 from messages_schema import _jsonio
 from messages_schema._apipath import api_path
 from messages_schema._betas import betas_for
+from messages_schema._capabilities import utc_day
 from messages_schema._structural import ENUM, TAG, Problem, structure_for
 from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path
 from messages_schema.config import LintConfig
@@ -96,37 +96,24 @@ class Linter:
         the compiled structural validator first, the detailed one only on rejection.
         """
         kind = _check_kind(kind)
-        if kind == "stream":
-            return not any(f.is_error for f in self.iter_findings(document, kind=kind))
-        if isinstance(document, bytes | bytearray | memoryview | str):
-            raw = document if isinstance(document, bytes) else None
-            try:
-                document = _jsonio.decode(document)
-            except _jsonio.InvalidJSON:
-                return "SCH000" not in self.enabled
-        else:
-            raw = None
-        out: list[Finding] = []
-        if not structure_for(kind).is_valid(document):
-            self._structural(document, kind, out)
-            if any(f.is_error for f in out):
-                return False
-        self._semantic(document, kind, raw, out)
-        return not any(f.is_error for f in out)
+        return not any(f.is_error for f in self._collect(document, kind, verdict=True))
 
     # -- passes: each appends its findings to *out* ---------------------------------------
 
-    def _collect(self, document: Document, kind: str) -> list[Finding]:
-        """Every finding for *document* of the (checked) *kind*, unsorted."""
+    def _collect(self, document: Document, kind: str, *, verdict: bool = False) -> list[Finding]:
+        """
+        Every finding for *document* of the (checked) *kind*, unsorted.
+
+        With *verdict*, stop after the structural pass when it found an error: enough
+        for `is_valid`, which the compiled validator answers alone on valid input.
+        """
         if kind == "stream":
             from messages_schema.stream import stream_findings
 
             return list(stream_findings(document, linter=self))
         out: list[Finding] = []
-        raw = None
         if isinstance(document, bytes | bytearray | memoryview | str):
             try:
-                raw = document if isinstance(document, bytes) else None
                 document = _jsonio.decode(document)
             except _jsonio.InvalidJSON as exc:
                 if "SCH000" in self.enabled:
@@ -134,7 +121,9 @@ class Linter:
                 return out
         if not structure_for(kind).is_valid(document):
             self._structural(document, kind, out)
-        self._semantic(document, kind, raw, out)
+            if verdict and any(f.is_error for f in out):
+                return out
+        self._semantic(document, kind, out)
         return out
 
     def _structural(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
@@ -185,9 +174,7 @@ class Linter:
                 return "SCH012", message, None
         return problem.code, problem.message, None
 
-    def _semantic(
-        self, document: JSONValue, kind: str, raw: bytes | None, out: list[Finding]
-    ) -> None:
+    def _semantic(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
         if not isinstance(document, dict):
             return
         if kind in REQUEST_KINDS:
@@ -396,9 +383,7 @@ _PARAMETER_MEMO_SIZE = 1024
 def _parameter_key(body: JSONObject) -> bytes | None:
     """The memo key of the `PARAMETER_KEYS` of *body* (and today), or None if not JSON."""
     try:
-        return orjson.dumps(
-            (int(time.time() // 86_400), {k: body[k] for k in PARAMETER_KEYS if k in body})
-        )
+        return orjson.dumps((utc_day(), {k: body[k] for k in PARAMETER_KEYS if k in body}))
     except (TypeError, orjson.JSONEncodeError):
         return None
 

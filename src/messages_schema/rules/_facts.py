@@ -12,18 +12,21 @@ Reach the facts of a request through ``Context.conversation``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
+    "MEDIA_TYPES",
     "THINKING_TYPES",
     "ConversationFacts",
     "MessageFacts",
     "TurnFacts",
     "scan",
+    "tool_loop",
 ]
 
 #: Types inside ``tool_result`` content that the MED walk enters or reports.
-_MEDIA_TYPES = frozenset({"image", "document", "tool_result"})
+MEDIA_TYPES = frozenset({"image", "document", "tool_result"})
 
 #: Block types that count as thinking for ordering checks.
 THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
@@ -268,7 +271,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
                             continue
                         kind = item.get("type")
                         # A nested tool_result is malformed, but the MED walk enters it too.
-                        if kind != "text" and type(kind) is str and kind in _MEDIA_TYPES:
+                        if kind != "text" and type(kind) is str and kind in MEDIA_TYPES:
                             hosts_media = True
                         if "cache_control" in item and type(item["cache_control"]) is dict:
                             breakpoints.append(
@@ -316,7 +319,7 @@ def scan(messages: list[Any]) -> ConversationFacts:
     for turn_facts in turns:
         if turn_facts.all_empty:
             turn_facts.all_whitespace = False
-    facts.tool_loop = _tool_loop(turns)
+    facts.tool_loop = tool_loop([tf.role for tf in turns], [bool(tf.results) for tf in turns])
     return facts
 
 
@@ -338,14 +341,21 @@ def _collect_breakpoints(
                     out.append((("messages", i, "content", j, "content", k), item["cache_control"]))
 
 
-def _tool_loop(turns: list[TurnFacts]) -> tuple[int, int] | None:
-    n = len(turns)
-    if n < 2 or turns[-1].role != "user" or not turns[-1].results:
+def tool_loop(roles: Sequence[str], has_results: Sequence[bool]) -> tuple[int, int] | None:
+    """
+    Turn indices ``(start, last)`` of the tool-use loop the conversation ends in, or None.
+
+    See `scan` for the loop. *roles* and *has_results* give, per merged turn, its role
+    and whether it holds a ``tool_result`` block; the signals pass
+    (`messages_schema.rules._signals`) calls it too.
+    """
+    n = len(roles)
+    if n < 2 or roles[-1] != "user" or not has_results[-1]:
         return None
     last = n - 2
-    if turns[last].role != "assistant":
+    if roles[last] != "assistant":
         return None
     start = last
-    while start >= 2 and turns[start - 1].results and turns[start - 2].role == "assistant":
+    while start >= 2 and has_results[start - 1] and roles[start - 2] == "assistant":
         start -= 2
     return start, last

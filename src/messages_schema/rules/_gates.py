@@ -106,16 +106,8 @@ def keys_for(code: str) -> tuple[str, ...] | None:
 def present_tokens(body: dict[str, Any], messages: list[Any]) -> set[str]:
     """The gate tokens present in *body*: its top-level keys and the signals it raises."""
     cache = CacheCount()
-    tools = body.get("tools")
-    if isinstance(tools, list):
-        for tool in tools:
-            if isinstance(tool, dict) and "cache_control" in tool:
-                cache.add(tool["cache_control"])
-    system = body.get("system")
-    if isinstance(system, list):
-        for block in system:
-            if isinstance(block, dict) and "cache_control" in block:
-                cache.add(block["cache_control"])
+    cache.add_items(body.get("tools"))
+    cache.add_items(body.get("system"))
     present = signals(messages, cache)
     present.update(body)
     return present

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from messages_schema.rules._facts import MEDIA_TYPES, tool_loop
+
 __all__ = ["SIGNALS", "signals"]
 
 #: Every signal `signals` (and `messages_schema.rules._gates.present_tokens`) may raise.
@@ -45,8 +47,6 @@ SIGNALS: Final = frozenset(
     }
 )
 
-#: Types inside ``tool_result`` content that the MED walk enters or reports.
-_MEDIA_TYPES: Final = frozenset({"image", "document", "tool_result"})
 #: Most cache breakpoints the API accepts (CACHE001).
 _MAX_BREAKPOINTS: Final = 4
 
@@ -59,6 +59,13 @@ class CacheCount:
     def __init__(self) -> None:
         self.count = 0
         self.long_ttl = False
+
+    def add_items(self, items: Any) -> None:
+        """Count the ``cache_control`` of each object in *items* (a list, or anything else)."""
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict) and "cache_control" in item:
+                    self.add(item["cache_control"])
 
     def add(self, control: Any) -> None:
         """Count one ``cache_control`` value (only objects are breakpoints)."""
@@ -173,7 +180,7 @@ def signals(messages: list[Any], cache: CacheCount | None = None) -> set[str]:
                         if not isinstance(item, dict):
                             continue
                         kind = item.get("type")
-                        if kind != "text" and type(kind) is str and kind in _MEDIA_TYPES:
+                        if kind != "text" and type(kind) is str and kind in MEDIA_TYPES:
                             add("@media")
                         if "cache_control" in item:
                             cache.add(item["cache_control"])
@@ -241,15 +248,10 @@ def _loop_without_thinking(roles: list[str], has_results: list[bool], firsts: li
 
     That is what THK006 needs; the loop is the one `_facts.scan` finds.
     """
-    n = len(roles)
-    if n < 2 or roles[-1] != "user" or not has_results[-1]:
+    loop = tool_loop(roles, has_results)
+    if loop is None:
         return False
-    last = n - 2
-    if roles[last] != "assistant":
-        return False
-    start = last
-    while start >= 2 and has_results[start - 1] and roles[start - 2] == "assistant":
-        start -= 2
+    start, last = loop
     opening = (firsts[t] for t in range(start, last + 1, 2))
     # `==`, not a set test: a malformed `type` may be unhashable (a list or an object).
     return not any(first == "thinking" or first == "redacted_thinking" for first in opening)  # noqa: PLR1714
