@@ -81,7 +81,7 @@ def small_request() -> dict[str, Any]:
     """About 1 KB."""
     rnd = random.Random(1)
     return {
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "max_tokens": 1024,
         "system": "You are a concise assistant. " + _words(rnd, 30),
         "temperature": 0.7,
@@ -152,9 +152,9 @@ def agentic_request(rounds: int = 34) -> dict[str, Any]:
     )
     messages.append({"role": "user", "content": "Thanks. " + _words(rnd, 10)})
     return {
-        "model": "claude-opus-4-5",
+        "model": "claude-opus-4-8",
         "max_tokens": 16000,
-        "thinking": {"type": "enabled", "budget_tokens": 8000},
+        "thinking": {"type": "adaptive"},
         "system": [
             {"type": "text", "text": _words(rnd, 80), "cache_control": {"type": "ephemeral"}}
         ],
@@ -185,7 +185,7 @@ def media_request() -> dict[str, Any]:
     )
     content.append({"type": "text", "text": "Compare the images with the report."})
     return {
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "max_tokens": 2048,
         "messages": [{"role": "user", "content": content}],
     }
@@ -198,7 +198,7 @@ def response() -> dict[str, Any]:
         "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
         "type": "message",
         "role": "assistant",
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "content": [
             {"type": "text", "text": _words(rnd, 150)},
             {

@@ -22,7 +22,7 @@ MARK = b"@N@"
 #: so 100,000 records stay a few tens of MB and lint in seconds.
 MAX_TEMPLATE = 20_000
 
-_MODEL = "claude-sonnet-4-5"
+_MODEL = "claude-sonnet-4-6"
 
 
 def _request(**extra: Any) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def pool() -> list[bytes | None]:
         text for text in map(orjson.dumps, _templates()) if len(text) <= MAX_TEMPLATE
     ]
     texts += [
-        b'{"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": [',
+        b'{"model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [',
         b"",
         b"   ",
         b"\xef\xbb\xbf{}",

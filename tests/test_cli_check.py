@@ -395,6 +395,38 @@ class TestConfig:
         assert check(str(path), "--config", str(tmp_path / "none.toml")).code == 2
 
 
+RETIRING = {"model": "claude-opus-4-5-20251101", "max_tokens": 64,
+            "messages": [{"role": "user", "content": "Hi"}]}
+
+
+class TestToday:
+
+    @pytest.mark.parametrize(("day", "codes"), [("2027-01-21", []), ("2027-01-22", ["MOD002"])])
+    def test_today_flag(self, tmp_path: Path, day: str, codes: list[str]) -> None:
+        """--today gives the verdicts of that day, on both sides of retires_at."""
+        path = _jsonl(tmp_path / "a.jsonl", [RETIRING])
+        r = check(str(path), "--isolated", "--format", "json", "--select", "MOD002",
+                  "--today", day, "--jobs", "2")
+        assert codes == [f["code"] for f in json.loads(r.out)]
+        assert r.code == 0
+
+    def test_today_from_config(self, tmp_path: Path) -> None:
+        """`today = 2027-02-01` in [tool.messages-schema] is used; --today overrides it."""
+        (tmp_path / "pyproject.toml").write_text(
+            "[tool.messages-schema]\ntoday = 2027-02-01\n", encoding="utf-8")
+        path = _jsonl(tmp_path / "a.jsonl", [RETIRING])
+        r = check(str(path), "--format", "json", "--select", "MOD002")
+        assert ["MOD002"] == [f["code"] for f in json.loads(r.out)]
+        r = check(str(path), "--format", "json", "--select", "MOD002", "--today", "2026-12-01")
+        assert [] == json.loads(r.out)
+
+    def test_bad_today_is_a_usage_error(self) -> None:
+        """A --today that is no date exits 2 and names the value."""
+        r = check("-", "--today", "2026-13-01", stdin=b"{}")
+        assert r.code == 2
+        assert "2026-13-01" in r.err
+
+
 class TestSuppression:
     def test_marker_ignores_codes_and_is_not_an_extra_key(self, tmp_path: Path) -> None:
         """`_messages_schema.ignore` hides codes for that record and is not SCH002."""

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from messages_schema.cli import run
+from tests.support.clock import PINNED_TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -55,8 +56,15 @@ def cli_subprocess(
     *argv: str, stdin: bytes = b"", cwd: Path | None = None, timeout: float = 120,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ``python -m messages_schema ARGV`` as a child process, with a timeout."""
+    """
+    Run ``python -m messages_schema ARGV`` as a child process, with a timeout.
+
+    The child does not see the suite's pinned clock, so ``check`` is given it as
+    ``--today`` (unless the test passes its own).
+    """
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    if argv and argv[0] == "check" and "--today" not in argv:
+        argv = (*argv, "--today", PINNED_TODAY.isoformat())
     return subprocess.run(
         [sys.executable, "-m", "messages_schema", *argv],
         input=stdin, capture_output=True, timeout=timeout, cwd=cwd, env=full_env,

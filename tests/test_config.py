@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,30 @@ class TestLintConfig:
         """A default kind must be a real kind."""
         with pytest.raises(ConfigError, match="kind"):
             LintConfig(kind="nope")
+
+
+class TestToday:
+    def test_date_or_iso_text(self) -> None:
+        """`today` takes a date or YYYY-MM-DD text; `as_of` returns it."""
+        assert dt.date(2025, 6, 1) == LintConfig(today="2025-06-01").as_of()
+        assert dt.date(2025, 6, 1) == LintConfig(today=dt.date(2025, 6, 1)).today
+
+    def test_none_means_the_clock(self, pinned_today: dt.date) -> None:
+        """Without `today`, the day is the one clock function's (pinned for the suite)."""
+        assert pinned_today == LintConfig().as_of()
+
+    @pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", 20261201])
+    def test_rejects_what_is_not_a_day(self, bad: object) -> None:
+        """A value that is no date is a ConfigError naming the option."""
+        with pytest.raises(ConfigError, match="today"):
+            LintConfig(today=bad)  # type: ignore[arg-type]
+
+    def test_from_toml_date_and_string(self, tmp_path: Path) -> None:
+        """`today = 2026-12-01` (a TOML date) and `today = "2026-12-01"` both work."""
+        path = tmp_path / "pyproject.toml"
+        for value in ("2026-12-01", '"2026-12-01"'):
+            path.write_text(f"[tool.messages-schema]\ntoday = {value}\n", encoding="utf-8")
+            assert dt.date(2026, 12, 1) == LintConfig.from_pyproject(path).today
 
 
 class TestFromPyproject:

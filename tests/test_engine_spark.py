@@ -18,6 +18,7 @@ from messages_schema import ConfigError, LintConfig
 from messages_schema.arrow import FINDING_FIELDS
 from messages_schema.engines.spark import lint_spark
 from tests.lake_records import plain_findings, records
+from tests.support.clock import PINNED_TODAY
 
 pytestmark = [
     # pyspark 4 warns on import paths it checks when pandas is 3.x; mapInArrow never
@@ -29,10 +30,10 @@ pytestmark = [
 LAKE_SIZE = 100_000
 
 VALID = (
-    b'{"model": "claude-sonnet-4-5", "max_tokens": 16,'
+    b'{"model": "claude-sonnet-4-6", "max_tokens": 16,'
     b' "messages": [{"role": "user", "content": "Hi"}]}'
 )
-NO_MAX_TOKENS = b'{"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]}'
+NO_MAX_TOKENS = b'{"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "Hi"}]}'
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,11 @@ class TestLintSpark:
         written = time.perf_counter()
 
         df = spark.read.parquet(str(lake))
-        found = read_findings(lint_spark(df, "body", kind="auto", keep=["id"]), tmp_path / "out")
+        # Spark's Python workers do not see the suite's pinned clock: the day goes in the config.
+        config = LintConfig(today=PINNED_TODAY)
+        found = read_findings(
+            lint_spark(df, "body", kind="auto", keep=["id"], config=config), tmp_path / "out"
+        )
         engine = time.perf_counter()
 
         expected = sorted(plain_findings(texts, "auto"))
@@ -109,7 +114,7 @@ class TestLintSpark:
             [(i, None if t is None else t.decode()) for i, t in enumerate(texts)],
             "id long, body string",
         )
-        config = LintConfig(select=["SCH"])
+        config = LintConfig(select=["SCH"], today=PINNED_TODAY)
 
         found = read_findings(
             lint_spark(df, "body", kind="request", config=config, keep=["id"]), tmp_path / "out"

@@ -236,18 +236,64 @@ class TestFromType:
 
         values = {e.value for e in entry_points(group="hypothesis")}
 
-        assert "messages_schema.strategies:_hypothesis_setup_hook" in values
+        assert "messages_schema.models._hypothesis:setup_hook" in values
+
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "import messages_schema.strategies",
+            "from messages_schema.strategies import requests; import hypothesis",
+            "import hypothesis; import messages_schema.strategies",
+        ],
+    )
+    def test_bare_import_in_a_fresh_interpreter(self, code: str) -> None:
+        """The strategies import on their own, before or after Hypothesis (no hook cycle)."""
+        import subprocess
+        import sys
+
+        probe = (
+            f"{code}\n"
+            "from hypothesis import given, settings, strategies as st\n"
+            "from messages_schema import models\n"
+            "@settings(max_examples=2, database=None)\n"
+            "@given(st.from_type(models.Message))\n"
+            "def t(m): assert isinstance(m, models.Message)\n"
+            "t()\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+            check=False,
+        )
+        assert (0, "") == (done.returncode, done.stderr)
+
+    def test_every_hooked_model_has_a_strategy(self) -> None:
+        """The entry point's list and `model_strategy` name the same classes."""
+        from messages_schema.models._hypothesis import FROM_TYPE_MODELS
+        from messages_schema.strategies import model_strategy
+
+        for name in FROM_TYPE_MODELS:
+            assert model_strategy(getattr(models, name)) is not None
+        with pytest.raises(InvalidArgument):
+            model_strategy(models.Usage)
 
 
 def test_package_never_imports_strategies() -> None:
-    """No other module of the package imports messages_schema.strategies."""
+    """No other module imports messages_schema.strategies at import time (the hook defers)."""
+    import ast
     from pathlib import Path
 
     package = Path(ms.__file__).parent
-    offenders = [
-        p.name
-        for p in package.rglob("*.py")
-        if p.name != "strategies.py" and "strategies" in p.read_text(encoding="utf-8")
-    ]
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path.name == "strategies.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only: imports inside functions are lazy
+            names = (
+                [a.name for a in node.names] if isinstance(node, ast.Import)
+                else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            )
+            if any("strategies" in n for n in names):
+                offenders.append(path.name)
 
     assert [] == offenders

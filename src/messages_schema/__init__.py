@@ -5,8 +5,9 @@ Tells you, before a request is sent, whether the API would accept it, and if not
 where and why, in the API's own path and wording::
 
     >>> from messages_schema import lint
-    >>> [f.code for f in lint({"model": "claude-sonnet-4-5", "messages": []})]
-    ['SCH001']
+    >>> body = {"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "Hi"}]}
+    >>> [(f.code, f.api_path, f.message) for f in lint(body)]
+    [('SCH001', 'max_tokens', 'Field required')]
 """
 
 import typing

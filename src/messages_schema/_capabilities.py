@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import time
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -158,13 +157,17 @@ class ModelCapabilities:
     deprecated_thinking_types: tuple[str, ...] = ()
     max_tokens_with_beta: tuple[tuple[str, int], ...] = ()
 
-    def is_retired(self, on: dt.date | None = None) -> bool:
-        """Whether the model is past its retirement date on *on* (default: today, UTC)."""
-        if self.lifecycle == "retired":
-            return True
-        if self.retires_at is None:
-            return False
-        return self.retires_at <= (on or _utc_today())
+    def is_retired(self, on: dt.date) -> bool:
+        """
+        Whether the model is past its retirement date on the day *on*.
+
+        The day is an input (`LintConfig.as_of`), never the wall clock: a verdict must
+        not change with the day it is computed.
+        """
+        if self.retires_at is not None:
+            return self.retires_at <= on
+        # Known retired, date unknown: retired on any day a user would lint for.
+        return self.lifecycle == "retired"
 
     def output_ceiling(self, betas: tuple[str, ...] | frozenset[str]) -> int | None:
         """The largest ``max_tokens`` accepted with *betas*, or None when unknown."""
@@ -173,21 +176,6 @@ class ModelCapabilities:
             if beta in betas:
                 best = ceiling if best is None else max(best, ceiling)
         return best
-
-
-def utc_day() -> int:
-    """Days since 1970-01-01 in UTC: what retirement checks (and memos of them) depend on."""
-    return int(time.time() // 86_400)
-
-
-def _utc_today() -> dt.date:
-    """Today's date in UTC; the day number is cheap, the date object is made once a day."""
-    return _date_of_day(utc_day())
-
-
-@functools.lru_cache(maxsize=2)
-def _date_of_day(day: int) -> dt.date:
-    return dt.date(1970, 1, 1) + dt.timedelta(days=day)
 
 
 # -- parsing ------------------------------------------------------------------------------

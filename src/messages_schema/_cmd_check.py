@@ -13,6 +13,7 @@ Exit codes: 0 no error finding, 1 error findings, 2 usage, configuration or I/O 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import fnmatch
 import multiprocessing
 import os
@@ -77,6 +78,8 @@ def add(sub: Any) -> None:
                        help="an anthropic-beta value the requests are sent with")
     check.add_argument("--model", help="check against this model instead of the payload's")
     check.add_argument("--preview", action="store_true", help="also run preview rules")
+    check.add_argument("--today", type=_day, metavar="YYYY-MM-DD",
+                       help="give verdicts as of this day (retired models); default: today, UTC")
     check.add_argument("--config", metavar="PATH",
                        help="read [tool.messages-schema] from this file only")
     check.add_argument("--isolated", action="store_true",
@@ -106,6 +109,15 @@ def add(sub: Any) -> None:
 
 
 # -- configuration ------------------------------------------------------------------------
+
+def _day(text: str) -> dt.date:
+    """``--today``: a ``YYYY-MM-DD`` date."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"not a date such as 2026-12-01: {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
 
 def _cli_codes(values: Sequence[str]) -> tuple[str, ...]:
     return LintConfig(select=list(values)).select
@@ -182,6 +194,8 @@ class Configs:
             changes["preview"] = True
         if args.kind:
             changes["kind"] = args.kind
+        # One day for the whole run, even across midnight and `--jobs` workers.
+        changes["today"] = args.today or base.as_of()
         return attrs.evolve(base, **changes)
 
     def _validate(self, config: LintConfig, base: LintConfig, source: Path | None) -> None:

@@ -12,6 +12,7 @@ Each subcommand lives in its own module (``_cmd_<name>.py``) exposing
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -67,7 +68,9 @@ def run(
     io = IO_(stdin or sys.stdin.buffer, stdout or sys.stdout, stderr or sys.stderr)
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse writes usage errors and --help to the process streams: send them to ours.
+        with contextlib.redirect_stderr(io.stderr), contextlib.redirect_stdout(io.stdout):
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     handler = getattr(args, "handler", None)

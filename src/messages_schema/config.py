@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
+import functools
+import time
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -13,7 +16,39 @@ import attrs
 from messages_schema._types import KINDS
 from messages_schema.exceptions import ConfigError
 
-__all__ = ["LintConfig"]
+__all__ = ["LintConfig", "utc_today"]
+
+
+def utc_today() -> dt.date:
+    """
+    Today's date in UTC: the one place the wall clock enters a verdict.
+
+    Only `LintConfig.as_of` calls it, when the config does not name a day itself
+    (``LintConfig(today=...)``, ``today = 2026-12-01``, ``--today``). Tests replace it.
+    """
+    return _date_of_day(int(time.time() // 86_400))
+
+
+@functools.lru_cache(maxsize=4)
+def _date_of_day(day: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=day)
+
+
+def _today(value: dt.date | str | None) -> dt.date | None:
+    """A day given as a `datetime.date` (TOML dates are) or ``YYYY-MM-DD`` text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    msg = f"today must be a date such as 2026-12-01, not {value!r}"
+    raise ConfigError(msg)
 
 
 def _codes(value: Iterable[str] | str) -> tuple[str, ...]:
@@ -59,8 +94,12 @@ class LintConfig:
             (gateways) rather than a warning (stored conversations).
         per_file_ignores: ``(glob, codes)`` pairs applied by the CLI.
         kind: Default document kind for the CLI.
+        today: The day verdicts are given for (retired models, and every rule whose
+            answer depends on the date). ``None``: today in UTC. Lint a conversation
+            stored last year as of the day it was sent with ``today=date(2025, 6, 1)``.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *today*.
     """
 
     select: tuple[str, ...] = attrs.field(default=(), converter=_codes)
@@ -74,6 +113,11 @@ class LintConfig:
         default=(), converter=_per_file
     )
     kind: str | None = None
+    today: dt.date | None = attrs.field(default=None, converter=_today)
+
+    def as_of(self) -> dt.date:
+        """The day verdicts are given for: `today`, or today in UTC when it is None."""
+        return self.today if self.today is not None else utc_today()
 
     def __attrs_post_init__(self) -> None:
         if self.kind is not None and self.kind not in KINDS:
@@ -141,11 +185,17 @@ class LintConfig:
             ):
                 msg = f"{source}: {name} must be a list of strings"
                 raise ConfigError(msg)
+        if "today" in kwargs and not isinstance(kwargs["today"], str | dt.date):
+            msg = f"{source}: today must be a date such as 2026-12-01"
+            raise ConfigError(msg)
         if "per_file_ignores" in kwargs and not isinstance(kwargs["per_file_ignores"], Mapping):
             msg = f"{source}: per-file-ignores must be a table of glob = [codes]"
             raise ConfigError(msg)
         try:
             return cls(**kwargs)
+        except ConfigError as exc:
+            msg = f"{source}: {exc}"
+            raise ConfigError(msg) from exc
         except (TypeError, ValueError) as exc:
             msg = f"{source}: {exc}"
             raise ConfigError(msg) from exc

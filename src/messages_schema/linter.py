@@ -17,7 +17,6 @@ import orjson
 from messages_schema import _jsonio
 from messages_schema._apipath import api_path
 from messages_schema._betas import betas_for
-from messages_schema._capabilities import utc_day
 from messages_schema._structural import ENUM, TAG, Problem, structure_for
 from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path
 from messages_schema.config import LintConfig
@@ -270,7 +269,7 @@ class Linter:
         A gateway or a dataset sees the same model, limits and sampling settings over and
         over; their verdict is one `orjson.dumps` and a lookup away.
         """
-        key = _parameter_key(body)
+        key = _parameter_key(body, ctx.today.toordinal())
         results = run.memo.get(key) if key is not None else None
         if results is None:
             fresh: list[tuple[Rule, tuple[Violation, ...]]] = []
@@ -380,10 +379,10 @@ _RUNNABLE_CACHE_SIZE = 4096
 _PARAMETER_MEMO_SIZE = 1024
 
 
-def _parameter_key(body: JSONObject) -> bytes | None:
-    """The memo key of the `PARAMETER_KEYS` of *body* (and today), or None if not JSON."""
+def _parameter_key(body: JSONObject, day: int) -> bytes | None:
+    """The memo key of the `PARAMETER_KEYS` of *body* on *day*, or None if not JSON."""
     try:
-        return orjson.dumps((utc_day(), {k: body[k] for k in PARAMETER_KEYS if k in body}))
+        return orjson.dumps((day, {k: body[k] for k in PARAMETER_KEYS if k in body}))
     except (TypeError, orjson.JSONEncodeError):
         return None
 

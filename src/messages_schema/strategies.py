@@ -18,7 +18,8 @@ of any kind, for round-trip tests, with no promise about the semantic rules.
 Every strategy checks its arguments when called and raises
 `hypothesis.errors.InvalidArgument` naming the bad one. Installing the package
 registers `st.from_type` strategies for the main models (``hypothesis`` entry point,
-`_hypothesis_setup_hook`). No other module of the package imports this one.
+`messages_schema.models._hypothesis`, which imports this module only when a strategy
+is drawn). No other module of the package imports this one.
 
 .. versionadded:: 0.1.0
 """
@@ -190,7 +191,7 @@ def _default_models() -> tuple[str, ...]:
             seen.setdefault(caps.id, caps)
     names = [min((c.id, *c.aliases), key=len) for c in seen.values()]
     # A model with every rule-relevant value known first: examples shrink towards it.
-    first = "claude-opus-4-5"
+    first = "claude-haiku-4-5"
     return (first, *sorted(n for n in names if n != first))
 
 
@@ -1338,30 +1339,30 @@ _Base = Callable[[], st.SearchStrategy[JSON]]
 
 
 def _plain() -> st.SearchStrategy[JSON]:
-    return conversations(models=("claude-opus-4-5",), thinking=False, tools=False, prefill=False)
+    return conversations(models=("claude-haiku-4-5",), thinking=False, tools=False, prefill=False)
 
 
 def _any_conversation() -> st.SearchStrategy[JSON]:
-    return conversations(models=("claude-opus-4-5",), prefill=False)
+    return conversations(models=("claude-haiku-4-5",), prefill=False)
 
 
 def _with_tools() -> st.SearchStrategy[JSON]:
-    return conversations(models=("claude-opus-4-5",), tools=True, prefill=False)
+    return conversations(models=("claude-haiku-4-5",), tools=True, prefill=False)
 
 
 def _in_tool_loop(thinking: bool | str | None = None) -> _Base:
     return lambda: conversations(
-        models=("claude-opus-4-5",), end_in_tool_loop=True, thinking=thinking
+        models=("claude-haiku-4-5",), end_in_tool_loop=True, thinking=thinking
     )
 
 
 def _thinking(enabled_only: bool = True, **kwargs: Any) -> _Base:
     kind = "enabled" if enabled_only else True
-    return lambda: conversations(models=("claude-opus-4-5",), thinking=kind, **kwargs)
+    return lambda: conversations(models=("claude-haiku-4-5",), thinking=kind, **kwargs)
 
 
 def _plain_request() -> st.SearchStrategy[JSON]:
-    return requests(models=("claude-opus-4-5",), thinking=False, tools=False, prefill=False)
+    return requests(models=("claude-haiku-4-5",), thinking=False, tools=False, prefill=False)
 
 
 def _request_on(model: str) -> _Base:
@@ -1371,7 +1372,7 @@ def _request_on(model: str) -> _Base:
 def _thk007_base() -> st.SearchStrategy[JSON]:
     # At least one assistant turn outside the final tool loop: a plain text round.
     return conversations(
-        models=("claude-opus-4-5",), thinking="enabled", end_in_tool_loop=False, max_turns=3
+        models=("claude-haiku-4-5",), thinking="enabled", end_in_tool_loop=False, max_turns=3
     ).filter(lambda b: len(b["messages"]) >= 3)
 
 
@@ -1391,7 +1392,7 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "TOOL006": (_with_tools, _m_tool006),
     "TOOL007": (
         lambda: conversations(
-            models=("claude-opus-4-5",), tools=True, thinking=False, prefill=False
+            models=("claude-haiku-4-5",), tools=True, thinking=False, prefill=False
         ),
         _m_tool007,
     ),
@@ -1737,45 +1738,39 @@ def _messages_as(cls: type[Any], role: str) -> st.SearchStrategy[Any]:
     )
 
 
-def _hypothesis_setup_hook() -> None:
+def model_strategy(cls: type[Any]) -> st.SearchStrategy[Any]:
     """
-    Register `st.from_type` strategies for the main models (``hypothesis`` entry point).
+    The strategy `st.from_type` uses for the model class *cls*.
 
-    ``st.from_type(models.Message)`` draws `responses` structured into models,
+    ``models.Message`` draws `responses` structured into models,
     ``models.MessageCreateParams`` draws `requests`, the request block and message
     classes draw from `content_blocks` and `conversations`, ``models.ToolParam`` from
-    `tools`, and the response block classes from the blocks of `responses`.
+    `tools`, and the response block classes from the blocks of `responses`. The
+    ``hypothesis`` entry point (`messages_schema.models._hypothesis`) registers these
+    for the classes in `FROM_TYPE_MODELS`.
 
-    .. versionadded:: 0.1.0
+    Raises:
+        InvalidArgument: *cls* is not one of `FROM_TYPE_MODELS`.
+
+    .. versionadded:: 0.2.0
     """
-    register = st.register_type_strategy
-    register(models.Message, st.deferred(lambda: responses().map(_as(models.Message))))
-    register(
-        models.MessageCreateParams,
-        st.deferred(lambda: requests().map(_as(models.MessageCreateParams))),
-    )
-    register(models.ToolParam, st.deferred(lambda: tools().map(_as(models.ToolParam))))
-    register(models.TextBlockParam, st.deferred(lambda: _blocks_as(models.TextBlockParam, "text")))
-    register(
-        models.ImageBlockParam, st.deferred(lambda: _blocks_as(models.ImageBlockParam, "image"))
-    )
-    register(
-        models.DocumentBlockParam,
-        st.deferred(lambda: _blocks_as(models.DocumentBlockParam, "document")),
-    )
-    register(models.TextBlock, st.deferred(lambda: _response_blocks_as(models.TextBlock, "text")))
-    register(
-        models.ToolUseBlock,
-        st.deferred(lambda: _response_blocks_as(models.ToolUseBlock, "tool_use")),
-    )
-    register(
-        models.ThinkingBlock,
-        st.deferred(lambda: _response_blocks_as(models.ThinkingBlock, "thinking")),
-    )
-    register(
-        models.UserMessageParam, st.deferred(lambda: _messages_as(models.UserMessageParam, "user"))
-    )
-    register(
-        models.AssistantMessageParam,
-        st.deferred(lambda: _messages_as(models.AssistantMessageParam, "assistant")),
-    )
+    builders: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
+        models.Message: lambda: responses().map(_as(models.Message)),
+        models.MessageCreateParams: lambda: requests().map(_as(models.MessageCreateParams)),
+        models.ToolParam: lambda: tools().map(_as(models.ToolParam)),
+        models.TextBlockParam: lambda: _blocks_as(models.TextBlockParam, "text"),
+        models.ImageBlockParam: lambda: _blocks_as(models.ImageBlockParam, "image"),
+        models.DocumentBlockParam: lambda: _blocks_as(models.DocumentBlockParam, "document"),
+        models.TextBlock: lambda: _response_blocks_as(models.TextBlock, "text"),
+        models.ToolUseBlock: lambda: _response_blocks_as(models.ToolUseBlock, "tool_use"),
+        models.ThinkingBlock: lambda: _response_blocks_as(models.ThinkingBlock, "thinking"),
+        models.UserMessageParam: lambda: _messages_as(models.UserMessageParam, "user"),
+        models.AssistantMessageParam: lambda: _messages_as(
+            models.AssistantMessageParam, "assistant"
+        ),
+    }
+    builder = builders.get(cls)
+    if builder is None:
+        msg = f"cls={cls!r} is not one of the models with a registered strategy"
+        raise InvalidArgument(msg)
+    return builder()

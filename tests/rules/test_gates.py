@@ -134,15 +134,12 @@ def test_memoised_parameters_still_report_on_every_document() -> None:
     assert [f.code for f in linter.lint(fixed)] == []
 
 
-def test_parameter_memo_key_changes_with_the_day(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Retirement depends on the date, so the memo key carries the UTC day."""
-    import time
-
+def test_parameter_memo_key_changes_with_the_day() -> None:
+    """Retirement depends on the day, so the memo key carries the day it was given for."""
     from messages_schema import linter as linter_module
 
     body = {"model": "m", "max_tokens": 1}
-    today = linter_module._parameter_key(body)
-    monkeypatch.setattr(time, "time", lambda: 86_400.0 * 30_000)
+    day = 740_000
 
-    assert linter_module._parameter_key(body) != today
-    assert linter_module._parameter_key({"model": {1, 2}}) is None  # not JSON: no memo
+    assert linter_module._parameter_key(body, day) != linter_module._parameter_key(body, day + 1)
+    assert linter_module._parameter_key({"model": {1, 2}}, day) is None  # not JSON: no memo

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 from messages_schema import LintConfig, Severity, lint
+from messages_schema.linter import Linter
 
 
 def body(model, **kw):
@@ -20,6 +25,41 @@ class TestRetiredModel:
         assert warn.severity is Severity.WARNING
         assert err.severity is Severity.ERROR
         assert "2026-01-05" in err.message
+
+    @pytest.mark.parametrize(
+        ("today", "retired"),
+        [
+            (dt.date(2027, 1, 21), False),  # the day before `retires_at`
+            (dt.date(2027, 1, 22), True),  # the day itself
+            (dt.date(2030, 1, 1), True),
+        ],
+    )
+    def test_verdict_follows_the_configured_day(self, today, retired):
+        """The day is LintConfig.today: on both sides of retires_at, whatever the clock says."""
+        config = LintConfig(select=["MOD002"], today=today)
+        found = lint(body("claude-opus-4-5-20251101"), config=config)
+        assert retired == bool(found)
+        assert all("2027-01-22" in f.message for f in found)
+
+    def test_memo_does_not_carry_a_verdict_across_days(self, monkeypatch):
+        """One linter, the clock moving past retires_at: the memoised verdict follows it."""
+        import messages_schema.config
+
+        linter = Linter(LintConfig(select=["MOD002"]))
+        doc = body("claude-opus-4-5-20251101")
+        monkeypatch.setattr(messages_schema.config, "utc_today", lambda: dt.date(2027, 1, 21))
+        before = linter.lint(doc)
+        monkeypatch.setattr(messages_schema.config, "utc_today", lambda: dt.date(2027, 1, 22))
+        after = linter.lint(doc)
+        assert ([], ["MOD002"]) == (before, [f.code for f in after])
+
+    def test_stored_conversation_linted_as_of_the_day_it_was_sent(self):
+        """A request to a model retired since is clean as of the day it was sent."""
+        doc = body("claude-3-opus-20240229")
+        assert [] == lint(doc, config=LintConfig(select=["MOD002"], today="2025-06-01"))
+        assert ["MOD002"] == [
+            f.code for f in lint(doc, config=LintConfig(select=["MOD002"], today="2026-01-05"))
+        ]
 
 
 class TestUnknownModel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
@@ -201,6 +202,11 @@ class Context:
     def thinking_on(self) -> bool:
         """Whether extended thinking is on (``enabled`` or ``adaptive``)."""
         return self.thinking_type in ("enabled", "adaptive")
+
+    @_cached
+    def today(self) -> dt.date:
+        """The day verdicts are given for (`LintConfig.as_of`): read once per document."""
+        return self.config.as_of()
 
     @_cached
     def model(self) -> str | None:

@@ -126,7 +126,7 @@ def temperature_with_top_p(ctx: Context, body: dict[str, Any]) -> Iterator[Viola
 
     ## Example
     ```json
-    {"model": "claude-sonnet-4-5", "max_tokens": 1024, "temperature": 0.7, "top_p": 0.9,
+    {"model": "claude-haiku-4-5", "max_tokens": 1024, "temperature": 0.7, "top_p": 0.9,
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
 

@@ -71,7 +71,9 @@ def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
     Flags a `model` whose retirement date (the capability table's `retires_at`) has
-    passed. A warning by default, because stored conversations keep old ids; an error with
+    passed on the day the check is made for: `LintConfig.today` (`today = 2026-12-01`,
+    `--today`), else today in UTC. A conversation stored last year can be linted as of the
+    day it was sent. A warning by default, because stored conversations keep old ids; an error with
     `LintConfig(retired_model_is_error=True)` (`retired-model-is-error = true`), which is
     what a gateway wants.
 
@@ -91,7 +93,7 @@ def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     Requests, token counts, batch items.
     """
     caps = ctx.capabilities
-    if caps is None or not caps.is_retired():
+    if caps is None or not caps.is_retired(ctx.today):
         return
     when = f" on {caps.retires_at.isoformat()}" if caps.retires_at else ""
     yield Violation(

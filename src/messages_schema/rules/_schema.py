@@ -41,7 +41,7 @@ _schema_rule("SCH000", "invalid-json", """
 
     ## Example
     ```json
-    {"model": "claude-sonnet-4-5", "max_tokens": NaN}
+    {"model": "claude-sonnet-4-6", "max_tokens": NaN}
     ```
 
     ## Fix safety
@@ -61,7 +61,7 @@ _schema_rule("SCH001", "missing-field", """
 
     ## Example
     ```json
-    {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]}
+    {"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "Hi"}]}
     ```
 
     Use instead: add `"max_tokens": 1024`.
@@ -221,7 +221,8 @@ _schema_rule("SCH010", "beta-field-without-header", """
 
     ## Example
     ```json
-    {"model": "claude-sonnet-4-5", "max_tokens": 1024, "messages": [],
+    {"model": "claude-sonnet-4-6", "max_tokens": 1024,
+     "messages": [{"role": "user", "content": "Hi"}],
      "context_management": {"edits": []}}
     ```
 

@@ -111,7 +111,7 @@ _sse_rule("SSE003", "message-start-misplaced", """
     ```json
     [{"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
      {"type": "message_start", "message": {"id": "msg_01", "type": "message", "role": "assistant",
-      "model": "claude-sonnet-4-5", "content": [],
+      "model": "claude-sonnet-4-6", "content": [],
       "usage": {"input_tokens": 5, "output_tokens": 1}}}]
     ```
 
@@ -297,7 +297,7 @@ _sse_rule("SSE011", "missing-message-stop", """
     ## Example
     ```json
     [{"type": "message_start", "message": {"id": "msg_01", "type": "message", "role": "assistant",
-      "model": "claude-sonnet-4-5", "content": [],
+      "model": "claude-sonnet-4-6", "content": [],
       "usage": {"input_tokens": 5, "output_tokens": 1}}}]
     ```
 
@@ -318,7 +318,7 @@ _sse_rule("SSE012", "missing-message-delta", """
     ## Example
     ```json
     [{"type": "message_start", "message": {"id": "msg_01", "type": "message", "role": "assistant",
-      "model": "claude-sonnet-4-5", "content": [],
+      "model": "claude-sonnet-4-6", "content": [],
       "usage": {"input_tokens": 5, "output_tokens": 1}}},
      {"type": "message_stop"}]
     ```

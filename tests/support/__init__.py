@@ -1,0 +1,1 @@
+"""Helpers shared by the test suites (tests/ and property_tests/)."""
