@@ -79,10 +79,21 @@ class TestShippedTable:
 
     def test_unknown_values_stay_unknown(self):
         """A value without evidence is None, so rules skip it."""
-        caps = capabilities_for("claude-mythos-5-2")
+        caps = capabilities_for("claude-mythos-5-1")
         assert caps.max_tokens is None
         assert caps.prefill is None
-        assert caps.capabilities.thinking.types.allows("enabled") is None
+        assert caps.forced_tool_choice is False
+        assert caps.advisors is None
+        assert caps.capabilities.thinking.types.allows("between_tools") is None
+
+    def test_new_keys_parse(self):
+        """forced_tool_choice, thinking_off_max_effort, fallbacks, advisors, tool types."""
+        sonnet = capabilities_for("claude-sonnet-5-5")
+        assert sonnet.forced_tool_choice is False
+        assert sonnet.thinking_off_max_effort == "high"
+        assert sonnet.fallbacks == "default"
+        assert "claude-opus-5-5" in sonnet.advisors
+        assert "computer_20251124" in sonnet.unsupported_tool_types
 
     def test_every_value_line_has_a_source_comment(self):
         """Each `key = value` line of the shipped table carries a comment or sits under one."""
@@ -140,6 +151,10 @@ class TestUserTables:
             '[models."m"]\nmax_tokens = "many"\n',
             '[models."m"]\nprefil = false\n',
             '[models."m".capabilities.thinking.types]\nadaptiv = true\n',
+            '[models."m"]\nfallbacks = "some"\n',
+            '[models."m"]\nthinking_off_max_effort = "huge"\n',
+            '[models."m"]\nadvisors = "claude-opus-5"\n',
+            '[models."m"]\nforced_tool_choice = "no"\n',
             "not toml [",
         ],
     )

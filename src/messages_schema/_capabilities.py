@@ -63,6 +63,11 @@ _TOP_KEYS: Final = frozenset(
         "system_messages",
         "deprecated_thinking_types",
         "max_tokens_with_beta",
+        "forced_tool_choice",
+        "thinking_off_max_effort",
+        "fallbacks",
+        "advisors",
+        "unsupported_tool_types",
         "id",
         "type",
         "created_at",
@@ -70,6 +75,9 @@ _TOP_KEYS: Final = frozenset(
     }
 )
 _LIFECYCLES: Final = frozenset({"active", "legacy", "deprecated", "retired"})
+#: Values of ``fallbacks``: a list of fallback models is accepted, only ``"default"``, or
+#: neither (the parameter is a 400).
+FALLBACK_FORMS: Final = ("list", "default", "none")
 
 
 @attrs.frozen(kw_only=True)
@@ -156,6 +164,17 @@ class ModelCapabilities:
     system_messages: bool | None = None
     deprecated_thinking_types: tuple[str, ...] = ()
     max_tokens_with_beta: tuple[tuple[str, int], ...] = ()
+    #: False: ``tool_choice`` of type ``any`` or ``tool`` is a 400 on this model.
+    forced_tool_choice: bool | None = None
+    #: The highest ``output_config.effort`` at which thinking can be turned off
+    #: (``disabled`` / ``between_tools``); a higher level with thinking off is a 400.
+    thinking_off_max_effort: str | None = None
+    #: Which ``fallbacks`` forms the model takes as primary: ``list``, ``default`` or ``none``.
+    fallbacks: str | None = None
+    #: Models the advisor tool may name when this model is the executor (None: unknown).
+    advisors: tuple[str, ...] | None = None
+    #: Tool ``type`` values this model rejects (``computer_20251124`` on Opus 5.5, ...).
+    unsupported_tool_types: tuple[str, ...] = ()
 
     def is_retired(self, on: dt.date) -> bool:
         """
@@ -299,6 +318,15 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
     )
     if set(deprecated_types) - set(THINKING_TYPES):
         raise _fail(source, model, "deprecated_thinking_types names an unknown thinking type")
+    off_effort = _str(raw.get("thinking_off_max_effort"), source, model, "thinking_off_max_effort")
+    if off_effort is not None and off_effort not in EFFORT_LEVELS:
+        raise _fail(source, model, f"thinking_off_max_effort must be one of {EFFORT_LEVELS}")
+    fallbacks = _str(raw.get("fallbacks"), source, model, "fallbacks")
+    if fallbacks is not None and fallbacks not in FALLBACK_FORMS:
+        raise _fail(source, model, f"fallbacks must be one of {', '.join(FALLBACK_FORMS)}")
+    advisors = (
+        _strings(raw["advisors"], source, model, "advisors") if "advisors" in raw else None
+    )
     return ModelCapabilities(
         id=model,
         display_name=_str(raw.get("display_name"), source, model, "display_name"),
@@ -319,6 +347,15 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
         system_messages=_flag(raw.get("system_messages"), source, model, "system_messages"),
         deprecated_thinking_types=deprecated_types,
         max_tokens_with_beta=with_beta,
+        forced_tool_choice=_flag(
+            raw.get("forced_tool_choice"), source, model, "forced_tool_choice"
+        ),
+        thinking_off_max_effort=off_effort,
+        fallbacks=fallbacks,
+        advisors=advisors,
+        unsupported_tool_types=_strings(
+            raw.get("unsupported_tool_types"), source, model, "unsupported_tool_types"
+        ),
     )
 
 

@@ -1271,7 +1271,7 @@ def _m_mod006(b: JSON, draw: st.DrawFn) -> str:
 def _m_mod007(b: JSON, draw: st.DrawFn) -> str:
     b["model"] = "claude-opus-4-7"
     b.pop("top_p", None)
-    b["temperature"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    b["temperature"] = draw(st.sampled_from([0.0, 0.5, 0.7]))
     return "/temperature"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
-from messages_schema.findings import Severity
+from messages_schema.findings import Edit, Fix, Severity
 from messages_schema.rules._context import Context
 from messages_schema.rules._registry import Node, Violation, rule
 
@@ -314,14 +314,21 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
 def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
-    Flags `temperature`, `top_p` or `top_k` sent to a model that no longer accepts
-    sampling parameters (the capability table's `sampling_parameters = false`: Claude
-    Opus 4.7 and later Opus models, Fable 5, Mythos 5).
+    Flags a sampling parameter set to anything but its default on a model that accepts
+    only the defaults (the capability table's `sampling_parameters = false`: Claude Opus
+    4.7 and later, Sonnet 5 and later, Haiku 5.5, Fable and Mythos 5): a `temperature`
+    other than 1, a `top_p` below its default of 0.99, any `top_k`, or `temperature`
+    and `top_p` together.
 
     ## Why is this bad?
-    The API answers HTTP 400 (migration guide: "The temperature, top_p, and top_k
-    parameters are no longer accepted on Claude Opus 4.7. Requests that include them
-    return a 400 error.").
+    The API answers HTTP 400. The defaults themselves are accepted: `"temperature": 1`
+    alone is a valid request on these models (mnfst/modelparams.dev#238, 2026-08-17,
+    live probe on claude-opus-4-8), so only other values are flagged. Haiku 5.5 migration
+    guide: "If a request includes `temperature`, it must be `1`. If it includes `top_p`,
+    it must be `0.99`, its default. Any other `temperature` or `top_p` value returns a
+    400 error, including a `top_p` of `1`. So does any `top_k` value, and so does a
+    request that includes both `temperature` and `top_p`." A `top_p` of 1 is flagged
+    nowhere yet: it is documented for Haiku 5.5 only.
 
     ## Example
     ```json
@@ -329,9 +336,16 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
 
+    ## Fix safety
+    Unsafe: removing the parameter changes sampling.
+
     ## API error
-    Not confirmed by a public report; a test fixture quotes `` `temperature` is not
-    supported for this model. ``.
+    `` `temperature` is deprecated for this model. `` (and the same for `top_p`,
+    `top_k`), no path: UKGovernmentBEIS/inspect_ai#3721 (2026-04-20, claude-opus-4-7),
+    The-PR-Agent/pr-agent#2456 (2026-06-18, claude-opus-4-8),
+    router-for-me/CLIProxyAPI#4383 (2026-07-17, claude-fable-5, `top_p`),
+    vellum-ai/vellum-assistant#35820 (2026-06-23, `top_k`), SREGym/SREGym#923
+    (2026-07-01, claude-sonnet-5).
 
     ## Applies to
     Requests and batch items.
@@ -339,12 +353,43 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     caps = ctx.capabilities
     if caps is None or caps.sampling_parameters is not False:
         return
+    temperature, top_p, top_k = (body.get(k) for k in _SAMPLING)
+    off_default = {
+        "temperature": temperature is not None and _number(temperature) and temperature != 1,
+        "top_p": top_p is not None and _number(top_p) and top_p < _TOP_P_DEFAULT,
+        "top_k": top_k is not None,
+    }
     for key in _SAMPLING:
-        if body.get(key) is not None:
-            yield Violation(
-                message=f"`{key}` is not supported for this model (`{ctx.model}`)",
-                path=(key,),
-            )
+        if off_default[key]:
+            yield _deprecated_sampling(key)
+    if temperature is not None and top_p is not None and not any(off_default.values()):
+        yield Violation(
+            message=(
+                "`temperature` and `top_p` cannot both be specified for this model, even at "
+                "their defaults"
+            ),
+            path=("top_p",),
+            fix=Fix.unsafe("Remove `top_p`", Edit(op="remove", path=("top_p",))),
+            api_path="",
+        )
+
+
+_TOP_P_DEFAULT: Final = 0.99
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _deprecated_sampling(key: str) -> Violation:
+    text = f"`{key}` is deprecated for this model."
+    return Violation(
+        message=text,
+        path=(key,),
+        api_error=text,
+        api_path="",
+        fix=Fix.unsafe(f"Remove `{key}`", Edit(op="remove", path=(key,))),
+    )
 
 
 @rule("MOD008", "deprecated-thinking-type", on=Node.DOCUMENT, severity=Severity.WARNING)
