@@ -11,4 +11,5 @@ from messages_schema.rules import (
     _thinking,  # noqa: F401
     _tools,  # noqa: F401
     _turns,  # noqa: F401
+    _versions,  # noqa: F401
 )

@@ -68,6 +68,8 @@ GATES: Final[dict[str, tuple[str, ...]]] = {
     "TURN004": ("@prefill",),
     "TURN005": ("@same_role",),
     "TURN006": ("@system_messages",),
+    "VER001": ("temperature", "top_p", "top_k"),
+    "VER002": ("@media",),
 }
 
 

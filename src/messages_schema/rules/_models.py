@@ -309,6 +309,7 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     "sampling-parameter-unsupported",
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
+    fixable=True,
     kinds=("request", "batch_request"),
 )
 def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
