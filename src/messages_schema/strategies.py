@@ -965,6 +965,17 @@ def _m_turn006(b: JSON, draw: st.DrawFn) -> str:
     return "/messages/0"
 
 
+def _m_turn007(b: JSON, draw: st.DrawFn) -> str:
+    b["messages"] = []
+    return "/messages"
+
+
+def _m_turn008(b: JSON, draw: st.DrawFn) -> str:
+    text = {"type": "text", "text": draw(_TEXTS)}
+    b["system"] = draw(st.permutations([{"type": "text", "text": ""}, text]))
+    return f"/system/{b['system'].index({'type': 'text', 'text': ''})}"
+
+
 def _m_tool001(b: JSON, draw: st.DrawFn) -> str:
     a = draw(st.sampled_from(_assistants(b, with_tool_use=True)))
     reply = b["messages"][a + 1]["content"]
@@ -1282,6 +1293,81 @@ def _m_mod008(b: JSON, draw: st.DrawFn) -> str:
     return "/thinking/type"
 
 
+def _closed(properties: dict[str, Any], required: Sequence[str] = ()) -> JSON:
+    out: JSON = {"type": "object", "additionalProperties": False, "properties": properties}
+    if required:
+        out["required"] = list(required)
+    return out
+
+
+def _set_format(b: JSON, schema: JSON) -> None:
+    config = b.get("output_config")
+    b["output_config"] = {**(config if isinstance(config, dict) else {}), "format": {
+        "type": "json_schema", "schema": schema}}
+
+
+def _m_out001(b: JSON, draw: st.DrawFn) -> str:
+    kind, keyword = draw(st.sampled_from([("integer", "minimum"), ("number", "multipleOf"),
+                                          ("string", "maxLength")]))
+    _set_format(b, _closed({"value": {"type": kind, keyword: 3}}, ["value"]))
+    return f"/output_config/format/schema/properties/value/{keyword}"
+
+
+def _m_out002(b: JSON, draw: st.DrawFn) -> str:
+    _set_format(b, {"type": "object", "properties": {"value": {"type": "string"}}})
+    return "/output_config/format/schema"
+
+
+def _strict_tool(name: str, schema: JSON) -> JSON:
+    return {"name": name, "description": "A strict tool.", "strict": True, "input_schema": schema}
+
+
+def _m_out003(b: JSON, draw: st.DrawFn) -> str:
+    b["tools"] = [_strict_tool(f"tool_{i}", _closed({})) for i in range(21)]
+    b.pop("tool_choice", None)
+    return "/tools/20"
+
+
+def _m_out004(b: JSON, draw: st.DrawFn) -> str:
+    props = {f"p{i}": {"type": "string"} for i in range(draw(st.integers(25, 30)))}
+    b["tools"] = [_strict_tool("lookup", _closed(props))]
+    b.pop("tool_choice", None)
+    return "/tools/0/input_schema/properties/p24"
+
+
+def _m_out005(b: JSON, draw: st.DrawFn) -> str:
+    props = {f"p{i}": {"type": ["string", "null"]} for i in range(17)}
+    b["tools"] = [_strict_tool("lookup", _closed(props, sorted(props)))]
+    b.pop("tool_choice", None)
+    return "/tools/0/input_schema/properties/p16"
+
+
+def _m_out006(b: JSON, draw: st.DrawFn) -> str:
+    b["output_format"] = {"type": "json_schema", "schema": _closed({})}
+    return "/output_format"
+
+
+def _m_out007(b: JSON, draw: st.DrawFn) -> str:
+    _set_format(b, _closed({"answer": {"type": "string"}}, ["answer"]))
+    b["messages"].append({"role": "assistant", "content": "{"})
+    return f"/messages/{len(b['messages']) - 1}"
+
+
+def _m_out008(b: JSON, draw: st.DrawFn) -> str:
+    _set_format(b, _closed({"answer": {"type": "string"}}, ["answer"]))
+    first = b["messages"][0]
+    content = first["content"]
+    if isinstance(content, str):
+        content = [{"type": "text", "text": content}]
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": draw(_TEXTS)},
+        "citations": {"enabled": True},
+    }
+    first["content"] = [document, *content]
+    return "/messages/0/content/0/citations"
+
+
 def _m_sch000(b: JSON, draw: st.DrawFn) -> str:
     return ""  # replaced by JSON text in _invalid
 
@@ -1384,6 +1470,8 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "TURN004": (_any_conversation, _m_turn004),
     "TURN005": (_any_conversation, _m_turn005),
     "TURN006": (_any_conversation, _m_turn006),
+    "TURN007": (_any_conversation, _m_turn007),
+    "TURN008": (_any_conversation, _m_turn008),
     "TOOL001": (_in_tool_loop(), _m_tool001),
     "TOOL002": (_any_conversation, _m_tool002),
     "TOOL003": (_in_tool_loop(), _m_tool003),
@@ -1434,6 +1522,14 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "MOD006": (_request_on("claude-haiku-4-5"), _m_mod006),
     "MOD007": (_plain, _m_mod007),
     "MOD008": (_plain, _m_mod008),
+    "OUT001": (_plain, _m_out001),
+    "OUT002": (_plain, _m_out002),
+    "OUT003": (_plain, _m_out003),
+    "OUT004": (_plain, _m_out004),
+    "OUT005": (_plain, _m_out005),
+    "OUT006": (_plain, _m_out006),
+    "OUT007": (_plain, _m_out007),
+    "OUT008": (_plain, _m_out008),
     "SCH000": (_plain, _m_sch000),
     "SCH001": (_plain_request, _m_sch001),
     "SCH002": (_plain_request, _m_sch002),
