@@ -154,6 +154,21 @@ class TestLinter:
         ]
         assert _codes(body, _with("advisor-tool-2026-03-01")) == []
 
+    def test_a_beta_inside_a_beta(self) -> None:
+        """An inline tool definition in a `tool_addition` needs `inline-tools-2026-09-15` too."""
+        addition = {"type": "tool_addition", "tool": {
+            "type": "tool_definition",
+            "definition": {"name": "f", "input_schema": {"type": "object"}},
+        }}
+        body = minimal_request(messages=[{"role": "user", "content": [
+            {"type": "text", "text": "Hi"}, addition]}])
+        changes = "mid-conversation-tool-changes-2026-07-01"
+        assert _codes(body) == [("SCH010", "messages.0.content.1")]
+        assert _codes(body, _with(changes)) == [
+            ("SCH010", "messages.0.content.1.tool_addition.tool")
+        ]
+        assert _codes(body, _with(changes, "inline-tools-2026-09-15")) == []
+
     def test_beta_content_is_validated_once_unlocked(self) -> None:
         """With the beta sent, the beta part is checked like any other."""
         body = minimal_request(mcp_servers=[{"type": "url", "name": "s"}])

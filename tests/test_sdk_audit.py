@@ -231,6 +231,15 @@ class TestTheBetaData:
             "data betas.toml:MessageCreateParams.nope: no such key in schema"
         ]
 
+    def test_a_mapping_to_a_missing_def_is_reported(
+        self, docs: Docs, baseline: set[str]
+    ) -> None:
+        items = (*_betas.unlocks(), _betas.Unlock("tag", "NoSuchUnion", "x",
+                                                  ("message-threads-2026-08-12",)))
+        assert _new(docs, baseline, lambda d: None, items) == [
+            "data betas.toml:NoSuchUnion{type=x}: no NoSuchUnion in request.schema.json"
+        ]
+
     def test_the_shipped_data_parses_like_the_file(self) -> None:
         """`_betas.parse` of the shipped file gives the items the linter uses."""
         text = (ROOT / "src" / "messages_schema" / "data" / "betas.toml").read_text()

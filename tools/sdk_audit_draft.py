@@ -20,6 +20,7 @@ bounds, patterns and descriptions the SDK only states in prose are not drafted).
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import sys
@@ -31,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tools import sdk_audit
 
 REQUEST = sdk_audit.SCHEMAS / "request.schema.json"
-_TAGGED = ("type",)
 
 
 def _camel(name: str) -> str:
@@ -215,7 +215,7 @@ class Drafter:
         match = re.fullmatch(r"literal (.+) missing in schema", what)
         if match:
             node, key = self.property_node(difference.where)
-            value = json.loads(json.dumps(eval(match.group(1))))  # a repr of a JSON scalar
+            value = ast.literal_eval(match.group(1))  # the repr of a JSON scalar
             for branch in [node["properties"][key], *node["properties"][key].get("anyOf", ())]:
                 if "enum" in branch:
                     branch["enum"].append(value)

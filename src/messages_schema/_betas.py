@@ -116,14 +116,11 @@ def betas_for(path: tuple[str | int, ...], tag: str | None) -> tuple[str, ...] |
     return None
 
 
-def _node(doc: dict[str, Any], at: str) -> dict[str, Any]:
-    node: Any = doc["$defs"]
+def _node(doc: dict[str, Any], at: str) -> dict[str, Any] | None:
+    node: Any = doc.get("$defs", {})
     for part in at.split("/"):
-        node = node[part]
-    if not isinstance(node, dict):
-        msg = f"betas.toml: {at} is not a schema object"
-        raise TypeError(msg)
-    return node
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
 
 
 def _mark(node: dict[str, Any], section: str, name: str, betas: tuple[str, ...]) -> None:
@@ -196,6 +193,8 @@ def view(
     allowed = frozenset(unlocked)
     out: dict[str, Any] = orjson.loads(orjson.dumps(doc))  # a deep copy, fast
     for item in unlocks() if items is None else items:
-        if not allowed.intersection(item.betas):
-            _STRIP[item.what](_node(out, item.at), item)
+        node = _node(out, item.at)
+        # An item naming nothing strips nothing; tools/sdk_audit.py reports it.
+        if node is not None and not allowed.intersection(item.betas):
+            _STRIP[item.what](node, item)
     return out
