@@ -22,6 +22,7 @@ import pytest
 
 from messages_schema import _betas
 from tools import sdk_audit
+from tools.sdk_audit_draft import Drafter
 
 ROOT = Path(__file__).resolve().parents[1]
 Docs = dict[str, dict[str, Any]]
@@ -265,3 +266,31 @@ class TestAllowList:
         assert data["stale"] == []
         assert data["differences"]
         assert all(row["allowed"] for row in data["differences"])
+
+
+class TestTheDraft:
+    """`tools/sdk_audit_draft.py` puts back what the audit finds missing, from the SDK."""
+
+    @pytest.mark.parametrize(
+        "mutate",
+        [
+            pytest.param(lambda d: (_drop_member(_defs(d)["ToolUnion"], "advisor_20260301"),
+                                    _defs(d).pop("AdvisorTool20260301Param")), id="member"),
+            pytest.param(lambda d: _defs(d)["SystemMessageParam"]["properties"].pop("clear_at"),
+                         id="key"),
+            pytest.param(lambda d: _drop_value(
+                _defs(d)["ThinkingConfigAdaptiveParam"]["properties"]["display"], "updates"),
+                id="literal"),
+        ],
+    )
+    def test_a_draft_restores_what_was_removed(
+        self, docs: Docs, baseline: set[str], mutate: Callable[[Docs], Any]
+    ) -> None:
+        mutated = copy.deepcopy(docs)
+        mutate(mutated)
+        report = sdk_audit.check(sdk_audit.audit(mutated), sdk_audit.load_allow())
+        assert report.unexpected
+        drafter = Drafter(mutated["request"])
+        done = [drafter.apply(d) for d in report.unexpected]
+        assert any(done)
+        assert {d.id for d in sdk_audit.audit(mutated)} == baseline
