@@ -403,10 +403,13 @@ def _model_structure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, An
         if is_open:
             for name, hook in _open_enum_hooks(conv, cls).items():
                 overrides[name] = override(struct_hook=hook)
+        wire = _wire_names(cls)
+        for name, key in wire.items():
+            overrides[name] = override(rename=key)
         base = make_dict_structure_fn(
             cls, conv, _cattrs_forbid_extra_keys=not is_open, **overrides  # type: ignore[arg-type]
         )
-        known = frozenset(n for n in names if n != "extra")
+        known = frozenset(wire.get(n, n) for n in names if n != "extra")
         tags = _required_defaults(cls)
         not_an_object = _type_message("object")
 
@@ -426,6 +429,11 @@ def _model_structure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, An
         return structure_model
 
     return factory
+
+
+def _wire_names(cls: type[Any]) -> dict[str, str]:
+    """Attributes whose wire key differs (a Python keyword such as ``from``), by name."""
+    return {f.name: f.metadata["wire"] for f in attrs.fields(cls) if "wire" in f.metadata}
 
 
 def _open_enum_hooks(conv: OrjsonConverter, cls: type[Any]) -> dict[str, Any]:
@@ -513,6 +521,8 @@ def _model_unstructure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any],
         fields = attrs.fields(cls)
         unset = _base().UNSET
         overrides = {f.name: override(omit_if_default=True) for f in fields if f.default is unset}
+        for name, key in _wire_names(cls).items():
+            overrides[name] = override(rename=key, omit_if_default=name in overrides)
         is_open = any(f.name == "extra" for f in fields)
         if is_open:
             overrides["extra"] = override(omit=True)
@@ -654,11 +664,13 @@ def _findings(exc: BaseException, cls: Any, root: JSONValue) -> list[Finding]:
 
 def _collect(exc: BaseException, path: Path, out: list[tuple[Path, str, str]]) -> None:
     if isinstance(exc, ClassValidationError | IterableValidationError):
+        owner = getattr(exc, "cl", None)
+        wire = _wire_names(owner) if isinstance(owner, type) and attrs.has(owner) else {}
         for sub in exc.exceptions:
             segment: Path = ()
             for note in getattr(sub, "__notes__", ()):
                 if isinstance(note, AttributeValidationNote):
-                    segment = (note.name,)
+                    segment = (wire.get(note.name, note.name),)
                 elif isinstance(note, IterableValidationNote):
                     segment = (note.index,)
             if isinstance(sub, KeyError) and segment:

@@ -16,8 +16,8 @@ import orjson
 
 from messages_schema import _jsonio
 from messages_schema._apipath import api_path
-from messages_schema._betas import betas_for
-from messages_schema._structural import ENUM, TAG, Problem, structure_for
+from messages_schema._betas import relevant
+from messages_schema._structural import ENUM, EXTRA, MISSING, TAG, Problem, structure_for
 from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError
@@ -58,6 +58,8 @@ class Linter:
             self.config.select, self.config.ignore, preview=self.config.preview
         )
         self.enabled = frozenset(r.code for r in self.rules)
+        #: The configured betas that unlock parts of the schema (the structural view).
+        self._unlocked = relevant(self.config.betas)
         self._plans: dict[str, _Plan] = {kind: _Plan.build(self.rules, kind) for kind in KINDS}
 
     # -- public doors -----------------------------------------------------------------
@@ -118,7 +120,7 @@ class Linter:
                 if "SCH000" in self.enabled:
                     out.append(self._finding("SCH000", str(exc), (), kind, None))
                 return out
-        if not structure_for(kind).is_valid(document):
+        if not structure_for(kind, self._unlocked).is_valid(document):
             self._structural(document, kind, out)
             if verdict and any(f.is_error for f in out):
                 return out
@@ -128,7 +130,7 @@ class Linter:
     def _structural(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
         prefix: Path = ("params",) if kind == "batch_request" else ()
         try:
-            problems = structure_for(kind).problems(document)
+            problems = structure_for(kind, self._unlocked).problems(document)
         except RecursionError:
             # Only Python values can get here (orjson refuses text nested over 1024
             # levels); the detailed validator recurses in Python, the fast one did not.
@@ -148,23 +150,26 @@ class Linter:
         self, problem: Problem, prefix: Path, kind: str
     ) -> tuple[str | None, str, str | None]:
         """Map a structural problem to a code, honouring betas and response leniency."""
-        if kind in REQUEST_KINDS and problem.path[: len(prefix)] == prefix:
-            inner = problem.path[len(prefix) :]
-            tag = problem.detail if problem.code == TAG else None
-            if problem.code in ("SCH002", TAG):
-                unlocking = betas_for(inner, tag)
-                if unlocking is not None:
-                    if any(b in self.config.betas for b in unlocking):
-                        return None, "", None
-                    what = f"`{inner[-1]}`" if tag is None else f"type `{tag}`"
-                    hint = " or ".join(f"`{b}`" for b in unlocking)
-                    message = (
-                        f"{problem.message} ({what} is beta-only: "
-                        f"send `anthropic-beta: {unlocking[-1]}`"
-                        + (f"; any of {hint} unlocks it" if len(unlocking) > 1 else "")
-                        + ")"
-                    )
-                    return "SCH010", message, problem.message
+        if kind in REQUEST_KINDS and problem.betas:
+            # The schema view for the configured betas left this item out (`_betas`).
+            unlocking = problem.betas
+            name = problem.path[-1] if problem.path else ""
+            if problem.code == TAG:
+                what = f"type `{problem.detail}` is"
+            elif problem.code == EXTRA:
+                what = f"`{name}` is"
+            elif problem.code == MISSING:
+                what = f"leaving out `{name}` is"
+            else:
+                what = f"this value of `{name}` is"
+            hint = " or ".join(f"`{b}`" for b in unlocking)
+            message = (
+                f"{problem.message} ({what} beta-only: "
+                f"send `anthropic-beta: {unlocking[-1]}`"
+                + (f"; any of {hint} unlocks it" if len(unlocking) > 1 else "")
+                + ")"
+            )
+            return "SCH010", message, problem.message
         if kind in _RESPONSE_KINDS:
             if problem.code == TAG:
                 return "SCH011", problem.message, None

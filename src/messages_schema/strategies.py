@@ -1633,6 +1633,9 @@ def schema_documents(kind: str = "request") -> st.SearchStrategy[Any]:
     """
     Documents of *kind* that the shipped JSON Schema accepts, drawn by walking it.
 
+    Beta-only parts of the request schema are left out (the schema as the API applies
+    it without an ``anthropic-beta`` header, `messages_schema.schemas.view`).
+
     ``$ref`` is resolved offline, a tagged union draws one member, ``anyOf`` one
     branch; required properties are always drawn and optional ones sometimes;
     ``const``, ``enum``, bounds, ``maxLength`` and the schemas' id ``pattern``s are
@@ -1653,7 +1656,8 @@ def schema_documents(kind: str = "request") -> st.SearchStrategy[Any]:
         msg = f"kind={kind!r} must be one of {tuple(_STEM_OF_KIND)!r}"
         raise InvalidArgument(msg)
     stem = _STEM_OF_KIND[kind]
-    return _schema_node(_freeze(schemas.shared(stem)), stem, 0)
+    # The schema as the API applies it without `anthropic-beta`: no beta-only parts.
+    return _schema_node(_freeze(schemas.shared_view(stem)), stem, 0)
 
 
 class _Frozen(tuple):  # type: ignore[type-arg]
@@ -1694,7 +1698,7 @@ def _resolve(ref: str, stem: str) -> tuple[_Frozen, str]:
     doc, _, fragment = ref.partition("#")
     if doc:
         stem = doc.removesuffix(".schema.json")
-    return _freeze(schemas.definition(f"{stem}.schema.json#{fragment}")), stem
+    return _freeze(schemas.definition(f"{stem}.schema.json#{fragment}", frozenset())), stem
 
 
 @functools.cache

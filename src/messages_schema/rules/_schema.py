@@ -210,14 +210,18 @@ _schema_rule("SCH009", "schema-violation", """
 
 _schema_rule("SCH010", "beta-field-without-header", """
     ## What it does
-    Flags a beta-only field, block type or tool type (`context_management`, `mcp_servers`,
-    `mcp_tool_use`, `computer_20250124`, ...) in a request that is not sent with the
-    `anthropic-beta` value that unlocks it (`LintConfig.betas`, `--beta`, or the gateway's
-    request header).
+    Flags a beta-only field, block type, tool type or literal (`context_management`,
+    `mcp_servers`, `mcp_tool_use`, `computer_20250124`, `thinking.display: "updates"`,
+    ...), or a key left out that only a beta lets one omit (a system message's
+    `content`), in a request that is not sent with the `anthropic-beta` value that unlocks
+    it (`LintConfig.betas`, `--beta`, or the gateway's request header). Which value
+    unlocks what is data (`messages_schema/data/betas.toml`), checked against the SDK's
+    beta types by `tools/sdk_audit.py`; with the value sent, the beta part is validated
+    like any other.
 
     ## Why is this bad?
     Without the header the API does not know the field: it answers HTTP 400 exactly as for
-    a misspelt key.
+    a misspelt key (or an unknown tag or literal).
 
     ## Example
     ```json
