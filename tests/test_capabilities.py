@@ -95,6 +95,26 @@ class TestShippedTable:
         assert "claude-opus-5-5" in sonnet.advisors
         assert "computer_20251124" in sonnet.unsupported_tool_types
 
+    @pytest.mark.parametrize(
+        ("platform_id", "first_party"),
+        [
+            ("anthropic.claude-opus-4-7", "claude-opus-4-7"),
+            ("us.anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5-20251001"),
+            ("global.anthropic.claude-sonnet-4-6", "claude-sonnet-4-6"),
+            ("claude-opus-4-7@20260416", "claude-opus-4-7"),
+            ("claude-sonnet-4-6", "claude-sonnet-4-6"),
+        ],
+    )
+    def test_platform_ids_resolve(self, platform_id, first_party):
+        """Bedrock and Vertex AI ids find the first-party model's entry."""
+        assert capabilities_for(platform_id) is capabilities_for(first_party)
+
+    def test_platform_id_gets_the_model_checks(self):
+        """A Bedrock id gets the same MOD verdicts as the first-party id."""
+        body = {"model": "anthropic.claude-opus-4-7", "max_tokens": 64, "temperature": 0.7,
+                "messages": [{"role": "user", "content": "Hi"}]}
+        assert ["MOD007"] == [f.code for f in lint(body, config=LintConfig(select=["MOD"]))]
+
     def test_every_value_line_has_a_source_comment(self):
         """Each `key = value` line of the shipped table carries a comment or sits under one."""
         text = resources.files("messages_schema").joinpath("data/capabilities.toml").read_text()

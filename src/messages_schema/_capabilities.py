@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -33,6 +34,7 @@ __all__ = [
     "ThinkingTypes",
     "capabilities_for",
     "load_capabilities",
+    "platform_free_id",
 ]
 
 #: Effort levels of ``output_config.effort``, in order (API inventory §5.4).
@@ -443,4 +445,34 @@ def capabilities_for(model: str, override_path: str | None = None) -> ModelCapab
 
     .. versionadded:: 0.1.0
     """
-    return load_capabilities(override_path).get(model)
+    table = load_capabilities(override_path)
+    found = table.get(model)
+    if found is None:
+        plain = platform_free_id(model)
+        if plain != model:
+            found = table.get(plain)
+    return found
+
+
+_BEDROCK_VERSION = re.compile(r"-v\d+(?::\d+)?$")
+
+
+@functools.lru_cache(maxsize=1024)
+def platform_free_id(model: str) -> str:
+    """
+    The first-party id inside a cloud platform's model id, or *model* itself.
+
+    Amazon Bedrock names models ``anthropic.claude-opus-4-7`` or, through a
+    cross-region profile, ``us.anthropic.claude-haiku-4-5-20251001-v1:0``; Google Vertex AI
+    ``claude-opus-4-7@20260416``. Proxies pass these ids through, and the model behind them
+    accepts and refuses what the first-party id does, so the capability table applies.
+
+    .. versionadded:: 0.2.0
+    """
+    plain = model.rsplit("/", 1)[-1]
+    if "anthropic." in plain:
+        plain = plain.split("anthropic.", 1)[1]
+        plain = _BEDROCK_VERSION.sub("", plain)
+    if "@" in plain:
+        plain = plain.split("@", 1)[0]
+    return plain

@@ -460,7 +460,8 @@ def _bodies(
         definitions = draw(st.lists(tools(), min_size=1, max_size=3, unique_by=lambda t: t["name"]))
         body["tools"] = definitions
         if draw(st.booleans()):
-            choices = ["auto", "none"] if thinking_type else ["auto", "none", "any", "tool"]
+            forced_ok = not thinking_type and (caps is None or caps.forced_tool_choice is not False)
+            choices = ["auto", "none", "any", "tool"] if forced_ok else ["auto", "none"]
             choice: JSON = {"type": draw(st.sampled_from(choices))}
             if choice["type"] == "tool":
                 choice["name"] = draw(st.sampled_from([t["name"] for t in definitions]))
@@ -1293,6 +1294,78 @@ def _m_mod008(b: JSON, draw: st.DrawFn) -> str:
     return "/thinking/type"
 
 
+def _m_mod009(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = draw(st.sampled_from(["claude-opus-5-5", "claude-sonnet-5-5"]))
+    b["tools"] = [{"name": "lookup", "input_schema": {"type": "object"}}]
+    b["tool_choice"] = draw(st.sampled_from([{"type": "any"}, {"type": "tool", "name": "lookup"}]))
+    return "/tool_choice"
+
+
+def _m_mod010(b: JSON, draw: st.DrawFn) -> str:
+    b["model"], b["thinking"] = draw(st.sampled_from([
+        ("claude-opus-5", {"type": "disabled"}), ("claude-sonnet-5-5", {"type": "between_tools"})]))
+    b["output_config"] = {"effort": draw(st.sampled_from(["xhigh", "max"]))}
+    return "/output_config/effort"
+
+
+def _m_mod011(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = "claude-sonnet-5-5"
+    advisor = draw(st.sampled_from(["claude-opus-4-8", "claude-sonnet-4-6", "claude-sonnet-5"]))
+    b["tools"] = [{"type": "advisor_20260301", "name": "advisor", "model": advisor}]
+    b.pop("tool_choice", None)
+    return "/tools/0/model"
+
+
+def _m_mod012(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = draw(st.sampled_from(["claude-haiku-5-5", "claude-sonnet-5-5"]))
+    b["fallbacks"] = [{"model": "claude-opus-5-5"}]
+    return "/fallbacks"
+
+
+def _m_mod013(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = "claude-opus-5-5"
+    b["tools"] = [{"type": "computer_20251124", "name": "computer",
+                   "display_width_px": 1024, "display_height_px": 768}]
+    b.pop("tool_choice", None)
+    return "/tools/0/type"
+
+
+def _m_tool010(b: JSON, draw: st.DrawFn) -> str:
+    kind, name = draw(st.sampled_from([("web_search_20250305", "web_search"),
+                                       ("web_fetch_20250910", "web_fetch")]))
+    key = draw(st.sampled_from(["allowed_domains", "blocked_domains"]))
+    b["tools"] = [{"type": kind, "name": name, key: []}]
+    b.pop("tool_choice", None)
+    return f"/tools/0/{key}"
+
+
+def _m_tool011(b: JSON, draw: st.DrawFn) -> str:
+    bad = draw(st.sampled_from(["user name", "a:b", "x" * 65, "größe"]))
+    b["tools"] = [{"name": "lookup", "input_schema": {
+        "type": "object", "properties": {bad: {"type": "string"}}}}]
+    b.pop("tool_choice", None)
+    return "/tools/0/input_schema/properties/" + bad.replace("~", "~0").replace("/", "~1")
+
+
+def _m_tool012(b: JSON, draw: st.DrawFn) -> str:
+    b["tools"] = [{"name": "route", "input_schema": {"type": "object"}}]
+    b["tool_choice"] = draw(st.sampled_from([{"type": "any"}, {"type": "tool", "name": "route"}]))
+    b["messages"].append({"role": "assistant", "content": "The next agent is"})
+    return f"/messages/{len(b['messages']) - 1}"
+
+
+def _m_med010(b: JSON, draw: st.DrawFn) -> str:
+    first = b["messages"][0]
+    content = first["content"]
+    if isinstance(content, str):
+        content = [{"type": "text", "text": content}]
+    data = draw(st.sampled_from(["SGVsbG8gd29ybGQ=", "", "%%%", "iVBORw0KGgo="]))
+    document = {"type": "document",
+                "source": {"type": "base64", "media_type": "application/pdf", "data": data}}
+    first["content"] = [document, *content]
+    return "/messages/0/content/0/source/data"
+
+
 def _closed(properties: dict[str, Any], required: Sequence[str] = ()) -> JSON:
     out: JSON = {"type": "object", "additionalProperties": False, "properties": properties}
     if required:
@@ -1486,6 +1559,9 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     ),
     "TOOL008": (_with_tools, _m_tool008),
     "TOOL009": (_in_tool_loop(), _m_tool009),
+    "TOOL010": (_plain, _m_tool010),
+    "TOOL011": (_plain, _m_tool011),
+    "TOOL012": (_plain, _m_tool012),
     "THK001": (_thinking(), _m_thk001),
     "THK002": (_thinking(), _m_thk002),
     "THK003": (_thinking(), _m_thk003),
@@ -1514,6 +1590,7 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "MED006": (_plain, _m_med006),
     "MED007": (_plain, _m_med007),
     "MED008": (_plain_request, _m_med008),
+    "MED010": (_plain, _m_med010),
     "MOD001": (_plain_request, _m_mod001),
     "MOD002": (_plain, _m_mod002),
     "MOD003": (_plain, _m_mod003),
@@ -1522,6 +1599,11 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "MOD006": (_request_on("claude-haiku-4-5"), _m_mod006),
     "MOD007": (_plain, _m_mod007),
     "MOD008": (_plain, _m_mod008),
+    "MOD009": (_plain, _m_mod009),
+    "MOD010": (_plain, _m_mod010),
+    "MOD011": (_plain, _m_mod011),
+    "MOD012": (_plain, _m_mod012),
+    "MOD013": (_plain, _m_mod013),
     "OUT001": (_plain, _m_out001),
     "OUT002": (_plain, _m_out002),
     "OUT003": (_plain, _m_out003),

@@ -3038,7 +3038,7 @@ class ToolParam(Model):
     The `custom` variant of `ToolParam`, as sent in a request.
     """
 
-    input_schema: dict[str, Any]
+    input_schema: InputSchemaTyped
     #: 1 to 128 letters, digits, `_` or `-` (home-assistant/core#147760, anthropics/claude-code#96152).
     name: str
     allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET

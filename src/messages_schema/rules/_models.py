@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
+from messages_schema._capabilities import EFFORT_LEVELS
 from messages_schema.findings import Edit, Fix, Severity
 from messages_schema.rules._context import Context
 from messages_schema.rules._registry import Node, Violation, rule
@@ -318,8 +319,8 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     Flags a sampling parameter set to anything but its default on a model that accepts
     only the defaults (the capability table's `sampling_parameters = false`: Claude Opus
     4.7 and later, Sonnet 5 and later, Haiku 5.5, Fable and Mythos 5): a `temperature`
-    other than 1, a `top_p` below its default of 0.99, any `top_k`, or `temperature`
-    and `top_p` together.
+    other than 1, a `top_p` other than its default of 0.99 (1 included), any `top_k`, or
+    `temperature` and `top_p` together.
 
     ## Why is this bad?
     The API answers HTTP 400. The defaults themselves are accepted: `"temperature": 1`
@@ -328,8 +329,8 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     guide: "If a request includes `temperature`, it must be `1`. If it includes `top_p`,
     it must be `0.99`, its default. Any other `temperature` or `top_p` value returns a
     400 error, including a `top_p` of `1`. So does any `top_k` value, and so does a
-    request that includes both `temperature` and `top_p`." A `top_p` of 1 is flagged
-    nowhere yet: it is documented for Haiku 5.5 only.
+    request that includes both `temperature` and `top_p`." The same live probe saw
+    `"top_p": 1` rejected on claude-opus-4-8.
 
     ## Example
     ```json
@@ -357,7 +358,7 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     temperature, top_p, top_k = (body.get(k) for k in _SAMPLING)
     off_default = {
         "temperature": temperature is not None and _number(temperature) and temperature != 1,
-        "top_p": top_p is not None and _number(top_p) and top_p < _TOP_P_DEFAULT,
+        "top_p": top_p is not None and _number(top_p) and top_p != _TOP_P_DEFAULT,
         "top_k": top_k is not None,
     }
     for key in _SAMPLING:
@@ -426,3 +427,283 @@ def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vio
         ),
         path=("thinking", "type"),
     )
+
+
+_FORCED: Final = frozenset({"any", "tool"})
+
+
+@rule(
+    "MOD009",
+    "forced-tool-choice-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+)
+def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a `tool_choice` of type `any` or `tool` for a model that refuses forced tool
+    use (the capability table's `forced_tool_choice = false`: Claude Opus 5.5, Sonnet 5.5,
+    Fable 5.1 and Mythos 5.1). `auto` and `none` are fine.
+
+    ## Why is this bad?
+    The API answers HTTP 400, on the token counting endpoint as well: "`tool_choice:
+    {"type": "auto"}` (the default) and `{"type": "none"}` are supported, and the same
+    validation applies to the token counting endpoint." (Opus 5.5 what's new; Sonnet 5.5
+    and Fable 5.1 migration guides). Claude Haiku 5.5, Opus 5, Sonnet 5 and Fable 5 accept
+    a forced choice.
+
+    ## Example
+    ```json
+    {"model": "claude-opus-5-5", "max_tokens": 1024, "tool_choice": {"type": "any"},
+     "tools": [{"name": "lookup", "input_schema": {"type": "object"}}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: the caller relies on the forced call.
+
+    ## API error
+    `tool_choice: type "tool" and "any" are not supported for this model.` (Opus 5.5
+    what's new, platform.claude.com, 2026-09).
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    choice = body.get("tool_choice")
+    kind = choice.get("type") if isinstance(choice, dict) else None
+    if caps is None or caps.forced_tool_choice is not False or kind not in _FORCED:
+        return
+    text = 'type "tool" and "any" are not supported for this model.'
+    yield Violation(
+        message=f"`tool_choice`: {text} (`{ctx.model}` accepts `auto` and `none`)",
+        path=("tool_choice",),
+        api_error=text,
+    )
+
+
+@rule(
+    "MOD010",
+    "thinking-off-effort-too-high",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+)
+def thinking_off_effort_too_high(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags thinking turned off (`thinking.type` `disabled`, or `between_tools` on Claude
+    Sonnet 5.5) together with an `output_config.effort` above the highest level the model
+    allows with thinking off (the capability table's `thinking_off_max_effort`: `high` on
+    Claude Opus 5 and Sonnet 5.5).
+
+    ## Why is this bad?
+    The API answers HTTP 400: "Claude Opus 5 accepts "disabled" at effort `high` or below;
+    combining it with effort `xhigh` or `max` returns a 400 error. This restriction applies
+    to Claude Opus 5 and later models" (thinking troubleshooting page); `between_tools`
+    "is accepted at `low`, `medium`, and `high` effort. At `xhigh` or `max`, it returns a
+    400 error." (Sonnet 5.5 migration guide).
+
+    ## Example
+    ```json
+    {"model": "claude-opus-5", "max_tokens": 1024, "thinking": {"type": "disabled"},
+     "output_config": {"effort": "max"}, "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: lower the effort or turn thinking on.
+
+    ## API error
+    `output_config.effort 'xhigh' is not supported when thinking is disabled on this
+    model. Use effort 'high' or below, or enable thinking.`
+    (logancyang/obsidian-copilot#2843, 2026-08-14).
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or caps.thinking_off_max_effort is None:
+        return
+    if ctx.thinking_type not in ("disabled", "between_tools"):
+        return
+    config = body.get("output_config")
+    effort = config.get("effort") if isinstance(config, dict) else None
+    if not isinstance(effort, str) or effort not in EFFORT_LEVELS:
+        return
+    limit = caps.thinking_off_max_effort
+    if EFFORT_LEVELS.index(effort) > EFFORT_LEVELS.index(limit):
+        state = "disabled" if ctx.thinking_type == "disabled" else "between_tools"
+        text = (
+            f"'{effort}' is not supported when thinking is {state} on this model. "
+            f"Use effort '{limit}' or below, or enable thinking."
+        )
+        yield Violation(
+            message=f"`output_config.effort` {text}",
+            path=("output_config", "effort"),
+            api_error=text,
+        )
+
+
+def _tools_of_type(body: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any], str]]:
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        for i, tool in enumerate(tools):
+            kind = tool.get("type") if isinstance(tool, dict) else None
+            if isinstance(kind, str):
+                yield i, tool, kind
+
+
+@rule(
+    "MOD011",
+    "advisor-model-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+)
+def advisor_model_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags an advisor tool (`advisor_20260301`) whose `model` the executor model does not
+    accept as its advisor (the capability table's `advisors`, known for Claude Sonnet
+    5.5 and Fable/Mythos 5.2). Executors whose list is unknown are not judged.
+
+    ## Why is this bad?
+    The API answers HTTP 400. Sonnet 5.5 "needs one of these advisors: Claude Opus 5,
+    Claude Opus 5.5, Claude Sonnet 5.5, Claude Fable 5, Claude Fable 5.1, Claude Mythos 5,
+    or Claude Mythos 5.1. Claude Opus 4.8, Claude Opus 4.7, Claude Opus 4.6, Claude Sonnet
+    5, and Claude Sonnet 4.6 advisors return a 400 error." (Sonnet 5.5 migration guide);
+    "a Claude Fable 5.2 executor needs a Claude Fable 5.2 or Claude Mythos 5.2 advisor"
+    (Fable 5.2 what's new).
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-5-5", "max_tokens": 1024, "tools": [
+      {"type": "advisor_20260301", "name": "advisor", "model": "claude-opus-4-8"}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: pick an advisor the executor accepts.
+
+    ## API error
+    The exact text is not known.
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or caps.advisors is None:
+        return
+    for i, tool, kind in _tools_of_type(body):
+        advisor = tool.get("model")
+        if not kind.startswith("advisor_") or not isinstance(advisor, str):
+            continue
+        if advisor not in caps.advisors and _canonical(advisor) not in caps.advisors:
+            yield Violation(
+                message=(
+                    f"`{ctx.model}` does not accept `{advisor}` as its advisor; it accepts "
+                    + ", ".join(f"`{a}`" for a in caps.advisors)
+                ),
+                path=("tools", i, "model"),
+            )
+
+
+def _canonical(model: str) -> str:
+    from messages_schema._capabilities import capabilities_for
+
+    caps = capabilities_for(model)
+    return caps.id if caps is not None else model
+
+
+@rule(
+    "MOD012",
+    "fallbacks-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+)
+def fallbacks_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a list of fallback models (`fallbacks: [...]`) for a model that takes no list
+    (the capability table's `fallbacks`: `none` on Claude Haiku 5.5, `default` only on
+    Claude Sonnet 5.5). `fallbacks: "default"` is never flagged.
+
+    ## Why is this bad?
+    "Some models don't support fallbacks; on those models, a list of fallback models
+    returns a 400 error", while `"default"` runs "on the requested model alone" (SDK 2.17
+    `BetaFallbacksParam` docs). Sonnet 5.5 takes "`fallbacks: "default"`, beta, Claude API
+    only"; Haiku 5.5 "has no server-side fallback" (migration guides).
+
+    ## Example
+    ```json
+    {"model": "claude-haiku-5-5", "max_tokens": 1024,
+     "fallbacks": [{"model": "claude-sonnet-5-5"}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix.
+
+    ## API error
+    The exact text is not known.
+
+    ## Applies to
+    Requests and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or caps.fallbacks not in ("none", "default"):
+        return
+    if isinstance(body.get("fallbacks"), list):
+        yield Violation(
+            message=(
+                f"`{ctx.model}` takes no list of fallback models"
+                + (' (only `"default"`)' if caps.fallbacks == "default" else "")
+            ),
+            path=("fallbacks",),
+        )
+
+
+@rule(
+    "MOD013",
+    "tool-type-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+)
+def tool_type_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a tool whose `type` the model rejects (the capability table's
+    `unsupported_tool_types`: `computer_20251124` on Claude Opus 5.5 and Sonnet 5.5,
+    `computer_20250124` on Sonnet 5.5 and Haiku 5.5).
+
+    ## Why is this bad?
+    The API answers HTTP 400 naming the type and suggesting the supported versions.
+
+    ## Example
+    ```json
+    {"model": "claude-opus-5-5", "max_tokens": 1024, "tools": [{"type": "computer_20251124",
+      "name": "computer", "display_width_px": 1024, "display_height_px": 768}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: use the tool version the model supports.
+
+    ## API error
+    `'claude-opus-5-5' does not support tool types: computer_20251124.` followed by a
+    suggestion (Opus 5.5 what's new, platform.claude.com, 2026-09). The Sonnet 5.5 and
+    Haiku 5.5 guides say the rejection holds on the Claude API and Google Cloud.
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or not caps.unsupported_tool_types:
+        return
+    for i, _, kind in _tools_of_type(body):
+        if kind in caps.unsupported_tool_types:
+            text = f"'{ctx.model}' does not support tool types: {kind}."
+            yield Violation(message=text, path=("tools", i, "type"), api_error=text, api_path="")
