@@ -12,6 +12,7 @@ where and why, in the API's own path and wording::
 
 import typing
 
+from messages_schema._betas import KNOWN_BETAS
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import (
     ConfigError,
@@ -35,6 +36,7 @@ __all__ = [
     "Edit",
     "Finding",
     "Fix",
+    "KNOWN_BETAS",
     "LintConfig",
     "Linter",
     "Location",

@@ -62,6 +62,7 @@ _TOP_KEYS: Final = frozenset(
         "sampling_parameters",
         "system_messages",
         "deprecated_thinking_types",
+        "thinking_default",
         "max_tokens_with_beta",
         "id",
         "type",
@@ -155,6 +156,10 @@ class ModelCapabilities:
     sampling_parameters: bool | None = None
     system_messages: bool | None = None
     deprecated_thinking_types: tuple[str, ...] = ()
+    #: The thinking mode of a request that sends no ``thinking``: ``adaptive`` on models
+    #: that think by default (Claude Sonnet 5, Opus 5, Fable, Mythos), ``disabled`` on
+    #: the others; None when unknown.
+    thinking_default: str | None = None
     max_tokens_with_beta: tuple[tuple[str, int], ...] = ()
 
     def is_retired(self, on: dt.date) -> bool:
@@ -299,6 +304,9 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
     )
     if set(deprecated_types) - set(THINKING_TYPES):
         raise _fail(source, model, "deprecated_thinking_types names an unknown thinking type")
+    thinking_default = _str(raw.get("thinking_default"), source, model, "thinking_default")
+    if thinking_default is not None and thinking_default not in THINKING_TYPES:
+        raise _fail(source, model, f"thinking_default must be one of {', '.join(THINKING_TYPES)}")
     return ModelCapabilities(
         id=model,
         display_name=_str(raw.get("display_name"), source, model, "display_name"),
@@ -318,6 +326,7 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
         ),
         system_messages=_flag(raw.get("system_messages"), source, model, "system_messages"),
         deprecated_thinking_types=deprecated_types,
+        thinking_default=thinking_default,
         max_tokens_with_beta=with_beta,
     )
 

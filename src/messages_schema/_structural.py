@@ -36,6 +36,8 @@ MISSING, EXTRA, TYPE, LITERAL, TAG, RANGE, LENGTH, PATTERN, OTHER = (
 )
 #: `Problem.detail` of an invalid literal that is a string outside a set of strings.
 ENUM = "enum"
+#: `Problem.detail` of a string that is not the one string a ``const`` allows.
+CONST = "const"
 
 _TYPE_WORDS = {
     "string": "a valid string",
@@ -56,7 +58,7 @@ class Problem:
     code: str
     message: str
     #: For a union tag problem, the unknown tag; for an extra key, the key; `ENUM` for a
-    #: string outside a set of strings.
+    #: string outside a set of strings; `CONST` for a string other than the one allowed.
     detail: str | None = None
 
 
@@ -152,7 +154,11 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
             )
             yield Problem(path, LITERAL, f"Input should be {_join_or(values)}", detail)
     elif kind == "const":
-        yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}")
+        detail = (
+            CONST if isinstance(error.instance, str) and isinstance(error.validator_value, str)
+            else None
+        )
+        yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}", detail)
     elif kind == "minimum":
         msg = f"Input should be greater than or equal to {_number(error.validator_value)}"
         yield Problem(path, RANGE, msg)

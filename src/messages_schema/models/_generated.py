@@ -32,7 +32,7 @@ class MessageParam(DispatchingModel):
     """
 
     role: Literal["user", "assistant", "system"]
-    content: str | list[ContentBlockParam] | list[TextBlockParam]
+    content: str | list[ContentBlockParam] | list[SystemContentBlockParam]
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -686,11 +686,11 @@ class CacheControlEphemeralParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class CacheCreation(Model):
     """
-    The `CacheCreation` object, as the API returns it.
+    The `CacheCreation` object, as the API returns it. Both counters are optional: counters are added per cache lifetime, and a reader must not reject an answer for one it does not have.
     """
 
-    ephemeral_1h_input_tokens: int
-    ephemeral_5m_input_tokens: int
+    ephemeral_1h_input_tokens: int | UnsetType = UNSET
+    ephemeral_5m_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -704,7 +704,7 @@ class CacheMissMessagesChanged(Model):
     """
 
     type: Literal["messages_changed"] = "messages_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -718,7 +718,7 @@ class CacheMissModelChanged(Model):
     """
 
     type: Literal["model_changed"] = "model_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -747,7 +747,7 @@ class CacheMissSystemChanged(Model):
     """
 
     type: Literal["system_changed"] = "system_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -761,7 +761,7 @@ class CacheMissToolsChanged(Model):
     """
 
     type: Literal["tools_changed"] = "tools_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -1797,7 +1797,9 @@ class MessageCreateParams(Model):
     tools: list[ToolUnion] | UnsetType = UNSET
     stream: bool | UnsetType = UNSET
     temperature: float | UnsetType = UNSET
+    #: From 0 to 1; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_p: float | UnsetType = UNSET
+    #: At least 0; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_k: int | UnsetType = UNSET
 
 
@@ -1825,7 +1827,9 @@ class MessageCreateParamsNonStreaming(Model):
     tools: list[ToolUnion] | UnsetType = UNSET
     stream: Literal[False] | UnsetType = UNSET
     temperature: float | UnsetType = UNSET
+    #: From 0 to 1; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_p: float | UnsetType = UNSET
+    #: At least 0; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_k: int | UnsetType = UNSET
 
 
@@ -1890,10 +1894,10 @@ class OutputConfigParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class OutputTokensDetails(Model):
     """
-    The `OutputTokensDetails` object, as the API returns it.
+    The `OutputTokensDetails` object, as the API returns it. `thinking_tokens` is optional: a breakdown object gains and loses counters over time.
     """
 
-    thinking_tokens: int
+    thinking_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2139,11 +2143,11 @@ class ServerToolCallerParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class ServerToolUsage(Model):
     """
-    The `ServerToolUsage` object, as the API returns it.
+    The `ServerToolUsage` object, as the API returns it. Every counter is optional: answers recorded before web fetch existed carry `web_search_requests` alone (prism, llm-anthropic, vercel/ai, mirascope cassettes, 2025-2026), and a counter appears only with its tool.
     """
 
-    web_fetch_requests: int
-    web_search_requests: int
+    web_fetch_requests: int | UnsetType = UNSET
+    web_search_requests: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2208,7 +2212,7 @@ class SystemMessageParam(MessageParam):
     """
 
     role: Literal["system"] = "system"
-    content: str | list[TextBlockParam]
+    content: str | list[SystemContentBlockParam]
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2382,12 +2386,12 @@ class TextEditorCodeExecutionViewResultBlockParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class ThinkingBlock(Model):
     """
-    A `thinking` block, as the API returns it.
+    A `thinking` block, as the API returns it. `signature` is optional: a `content_block_start` may carry the block without it (the signature then arrives as a `signature_delta`; dd-trace-py anthropic_completion_stream_thinking.yaml).
     """
 
     type: Literal["thinking"] = "thinking"
-    signature: str
     thinking: str
+    signature: str | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -3514,6 +3518,8 @@ MessageStreamEvent: TypeAlias = (
     | ErrorResponse
     | UnknownMessageStreamEvent
 )
+#: A content block of a `role: system` message, chosen by `type` (a tagged union, so a block type this version does not know, such as the beta `tool_addition` / `tool_removal` directives, is an unknown tag).
+SystemContentBlockParam: TypeAlias = TextBlockParam
 #: One of 5 shapes, chosen by the value of `type`.
 TextCitation: TypeAlias = (
     CitationCharLocation
@@ -3852,6 +3858,13 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "error": ErrorResponse,
         },
         unknown=UnknownMessageStreamEvent,
+    ),
+    "SystemContentBlockParam": TaggedUnion(
+        name="SystemContentBlockParam",
+        tag="type",
+        members={
+            "text": TextBlockParam,
+        },
     ),
     "TextCitation": TaggedUnion(
         name="TextCitation",
@@ -4228,6 +4241,7 @@ __all__ = [
     "ServerToolUseBlockParam",
     "SignatureDelta",
     "SkillParams",
+    "SystemContentBlockParam",
     "SystemMessageParam",
     "TextBlock",
     "TextBlockParam",

@@ -62,6 +62,7 @@ GATES: Final[dict[str, tuple[str, ...]]] = {
     "TOOL007": ("tool_choice",),
     "TOOL008": ("tools",),
     "TOOL009": ("@empty_error_results",),
+    "TOOL010": ("output_config", "output_format"),
     "TURN001": ("@empty_text",),
     "TURN002": ("@whitespace",),
     "TURN003": ("@empty_message",),

@@ -4,6 +4,11 @@ The ``MOD`` family: what the chosen model accepts, from the capability table.
 Every rule here reads `Context.capabilities` (``capabilities_for(model,
 config.capabilities)``) and skips a check whose table value is unknown. An id the table
 does not know is only a warning (`MOD001`): the API accepts any string as ``model``.
+
+Every rule declares the thinking modes it applies to (``thinking_modes=``, see
+`messages_schema.rules._thinking`); all of them apply in every mode, since model
+capabilities do not depend on it (`MOD004` and `MOD008` judge the `thinking.type`
+actually sent).
 """
 
 # Rule docstrings open with the "## What it does" heading that `messages-schema rule` shows.
@@ -16,7 +21,7 @@ from typing import Any, Final
 
 from messages_schema.findings import Severity
 from messages_schema.rules._context import Context
-from messages_schema.rules._registry import Node, Violation, rule
+from messages_schema.rules._registry import THINKING_MODES, Node, Violation, rule
 
 #: Block types that end a paused server-tool turn (``stop_reason: pause_turn``); an
 #: assistant message ending in one is a continuation, not a prefill.
@@ -34,7 +39,13 @@ _SERVER_TOOL_TYPES: Final = frozenset(
 _SAMPLING: Final = ("temperature", "top_p", "top_k")
 
 
-@rule("MOD001", "unknown-model", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD001",
+    "unknown-model",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -52,6 +63,9 @@ def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     {"model": "claude-sonnet-4.5", "max_tokens": 1024, "messages": []}
     ```
 
+    ## Thinking modes
+    Every mode: a model id is known or not whatever the thinking configuration.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -66,7 +80,13 @@ def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-@rule("MOD002", "retired-model", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD002",
+    "retired-model",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -88,6 +108,9 @@ def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     ## API error
     HTTP 404 `not_found_error` naming the model (model deprecations page: "Requests to
     retired models will fail").
+
+    ## Thinking modes
+    Every mode: a retired model is retired whatever the thinking configuration.
 
     ## Applies to
     Requests, token counts, batch items.
@@ -118,6 +141,7 @@ def _final_assistant(ctx: Context) -> tuple[int, Any] | None:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    thinking_modes=THINKING_MODES,
 )
 def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -150,6 +174,10 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     livekit/agents#7217). Migration guide: "Prefilling assistant messages returns a 400
     error on Claude 4.6 models".
 
+    ## Thinking modes
+    Every mode: the migration guide rejects prefill on these models with or without
+    thinking.
+
     ## Applies to
     Requests and batch items (token counting is not generation).
     """
@@ -175,7 +203,13 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     )
 
 
-@rule("MOD004", "unsupported-thinking-type", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MOD004",
+    "unsupported-thinking-type",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    thinking_modes=THINKING_MODES,
+)
 def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -199,6 +233,11 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     for this model. Use "thinking.type.adaptive" and "output_config.effort" to control
     thinking behavior.`); the migration guide states the 400.
 
+    ## Thinking modes
+    Every mode, judging the `thinking.type` actually sent (`disabled` and
+    `between_tools` included); a request without `thinking` runs in the model's default
+    mode, which the model accepts by definition.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -219,7 +258,13 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
         )
 
 
-@rule("MOD005", "system-role-unsupported", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MOD005",
+    "system-role-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    thinking_modes=THINKING_MODES,
+)
 def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -247,6 +292,9 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
     `role 'system' is not supported on this model` (UKGovernmentBEIS/inspect_ai#4221,
     2026-06-10).
 
+    ## Thinking modes
+    Every mode: `role: system` support does not depend on thinking.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -271,7 +319,13 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
         )
 
 
-@rule("MOD006", "unsupported-effort", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD006",
+    "unsupported-effort",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -288,6 +342,10 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     {"model": "claude-opus-4-6", "max_tokens": 4096, "output_config": {"effort": "xhigh"},
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
+
+    ## Thinking modes
+    Every mode: the effort levels a model offers do not depend on thinking (Claude
+    Opus 5's refusal of `disabled` at `xhigh`/`max` is a `thinking` check, not this one).
 
     ## Applies to
     Requests, token counts, batch items.
@@ -310,6 +368,7 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    thinking_modes=THINKING_MODES,
 )
 def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -333,6 +392,10 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     Not confirmed by a public report; a test fixture quotes `` `temperature` is not
     supported for this model. ``.
 
+    ## Thinking modes
+    Every mode: these models reject sampling parameters with or without thinking
+    (migration guide).
+
     ## Applies to
     Requests and batch items.
     """
@@ -347,7 +410,13 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
             )
 
 
-@rule("MOD008", "deprecated-thinking-type", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD008",
+    "deprecated-thinking-type",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -365,6 +434,10 @@ def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vio
     {"model": "claude-opus-4-6", "max_tokens": 16000,
      "thinking": {"type": "enabled", "budget_tokens": 8000}, "messages": []}
     ```
+
+    ## Thinking modes
+    Every mode, judging the `thinking.type` actually sent; the table lists only
+    `enabled` as deprecated today.
 
     ## Applies to
     Requests, token counts, batch items.

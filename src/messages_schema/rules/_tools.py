@@ -654,3 +654,100 @@ def _allowed_and_blocked_domains(tools: list[Any]) -> Iterator[Violation]:
                 message="`allowed_domains` and `blocked_domains` cannot both be set",
                 path=("tools", t, "blocked_domains"),
             )
+
+
+#: The API's text for an object schema in a structured output that stays open.
+OPEN_OBJECT = "For 'object' type, 'additionalProperties' must be explicitly set to false"
+#: Keys of a JSON Schema whose value is one subschema, or a map or list of subschemas.
+_SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
+_SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties")
+_SUBSCHEMA_LISTS = ("anyOf", "allOf", "oneOf", "prefixItems")
+
+
+def _open_object(schema: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """The path of the first object-typed subschema of *schema* that may stay open."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(schema, path)]
+    seen = 0
+    while stack and seen < MAX_SCHEMA_NODES:
+        node, where = stack.pop()
+        seen += 1
+        if not isinstance(node, dict) or len(where) - len(path) > MAX_SCHEMA_DEPTH:
+            continue
+        kind = node.get("type")
+        if (kind == "object" or (isinstance(kind, list) and "object" in kind)) and node.get(
+            "additionalProperties"
+        ) is not False:
+            return where
+        children: list[tuple[Any, tuple[str | int, ...]]] = []
+        for key in _SUBSCHEMA:
+            if isinstance(node.get(key), dict):
+                children.append((node[key], (*where, key)))
+        for key in _SUBSCHEMA_MAPS:
+            value = node.get(key)
+            if isinstance(value, dict):
+                children.extend((v, (*where, key, k)) for k, v in value.items())
+        for key in _SUBSCHEMA_LISTS:
+            value = node.get(key)
+            if isinstance(value, list):
+                children.extend((v, (*where, key, i)) for i, v in enumerate(value))
+        stack.extend(reversed(children))  # depth first, in document order
+    return None
+
+
+@rule(
+    "TOOL010",
+    "open-object-in-output-schema",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    kinds=_GENERATING_KINDS,
+)
+def open_object_in_output_schema(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a JSON output schema (`output_config.format.schema`, or the older
+    `output_format.schema` of the `structured-outputs-2025-11-13` beta) holding an
+    object-typed (sub)schema that does not set `additionalProperties: false`.
+
+    ## Why is this bad?
+    Structured outputs compile the schema into a grammar that only supports closed
+    objects, so the API rejects the request before generating anything. Schemas generated
+    from a free-form `dict` field (`{"type": "object"}`) are the common cause.
+
+    ## Example
+    ```json
+    {"output_config": {"format": {"type": "json_schema", "schema": {
+      "type": "object", "properties": {"extra": {"type": "object"}},
+      "additionalProperties": false}}}}
+    ```
+
+    Use instead: `"extra": {"type": "object", "additionalProperties": false}` (or a
+    string holding JSON).
+
+    ## API error
+    `output_format.schema: For 'object' type, 'additionalProperties' must be explicitly
+    set to false` — ax-llm/ax#458 (2025-11-28, claude-sonnet-4-5-20250929, a nested
+    `{"type": "object"}`). The structured-outputs documentation lists
+    `additionalProperties` as supported only with `false`, and veryfront-code#3918
+    (2026-08-21) reports the same requirement for `output_config.format` on every
+    object-typed subschema. Every accepted structured-output request of the recorded
+    traffic (35, 2025-11..2026-08) closes all its objects.
+
+    ## Applies to
+    Requests and batch items (a token count generates nothing).
+    """
+    config = body.get("output_config")
+    formats = (
+        (("output_config", "format"), config.get("format") if isinstance(config, dict) else None),
+        (("output_format",), body.get("output_format")),
+    )
+    for where, fmt in formats:
+        if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+            continue
+        found = _open_object(fmt.get("schema"), (*where, "schema"))
+        if found is not None:
+            yield Violation(
+                message=OPEN_OBJECT,
+                path=found,
+                api_error=OPEN_OBJECT,
+                api_path=".".join(str(p) for p in (*where, "schema")),
+            )
