@@ -30,7 +30,8 @@ if typing.TYPE_CHECKING:
     from messages_schema.fixes import apply_fixes, fix_until_stable
     from messages_schema.normalize import normalize_batch_request, normalize_request
 
-__all__ = [
+# Plain sorted order (`test_exports`), not ruff's constants-first order.
+__all__ = [  # noqa: RUF022
     "Applicability",
     "ConfigError",
     "Edit",

@@ -243,6 +243,13 @@ def _fits(model: str, thinking: bool | str | None, prefill: bool | None) -> bool
         return False
     if thinking in (True, "enabled") and "enabled" in types and _ceiling(caps) <= 1024:
         return False
+    if (
+        thinking is False
+        and caps is not None
+        and caps.thinking_default == "adaptive"
+        and caps.capabilities.thinking.types.disabled is not True
+    ):
+        return False  # thinks by default, and turning it off is not known to work
     return not (prefill is True and caps is not None and caps.prefill is False)
 
 
@@ -434,6 +441,8 @@ def _bodies(
         )
     elif thinking is False:
         thinking_type = "disabled" if disabled_ok and draw(st.booleans()) else None
+        if caps is not None and caps.thinking_default == "adaptive":
+            thinking_type = "disabled"  # it thinks unless told not to
     elif thinking is True:
         thinking_type = draw(st.sampled_from(types))
     else:
@@ -455,6 +464,8 @@ def _bodies(
             body["thinking"] = {"type": thinking_type}
             if thinking_type == "disabled":
                 thinking_type = None  # from here on: thinking is off
+        elif thinking_type is None and caps is not None and caps.thinking_default == "adaptive":
+            thinking_type = "adaptive"  # no `thinking`: the model's default mode is on
     definitions: list[JSON] = []
     if use_tools:
         definitions = draw(st.lists(tools(), min_size=1, max_size=3, unique_by=lambda t: t["name"]))
@@ -1030,6 +1041,20 @@ def _m_tool009(b: JSON, draw: st.DrawFn) -> str:
     return f"/messages/{a + 1}/content/0"
 
 
+def _m_tool010(b: JSON, draw: st.DrawFn) -> str:
+    # A structured output whose schema holds a free-form object (no
+    # `additionalProperties: false`), at the top or one property down.
+    nested = draw(st.booleans())
+    inner: JSON = {"type": "object"}
+    schema: JSON = (
+        {"type": "object", "properties": {"data": inner}, "additionalProperties": False}
+        if nested
+        else inner
+    )
+    b["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
+    return "/output_config/format/schema" + ("/properties/data" if nested else "")
+
+
 def _m_thk001(b: JSON, draw: st.DrawFn) -> str:
     b["thinking"]["budget_tokens"] = b["max_tokens"] + draw(st.integers(0, 100))
     return "/thinking/budget_tokens"
@@ -1398,6 +1423,7 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     ),
     "TOOL008": (_with_tools, _m_tool008),
     "TOOL009": (_in_tool_loop(), _m_tool009),
+    "TOOL010": (_plain, _m_tool010),
     "THK001": (_thinking(), _m_thk001),
     "THK002": (_thinking(), _m_thk002),
     "THK003": (_thinking(), _m_thk003),

@@ -598,9 +598,9 @@ def thinking_blocks_while_disabled(ctx: Context, body: dict[str, Any]) -> Iterat
     """
     ## What it does
     With thinking off (`{"type": "disabled"}`, or no `thinking` on a model that does not
-    think by default), flags `thinking` blocks in the assistant message in final position: the final message when it is an
-    assistant message (a prefill), or, when the request ends in a tool-use loop, the
-    assistant turn whose calls the last user turn answers.
+    think by default), flags `thinking` blocks in the assistant message in final position:
+    the final message when it is an assistant message (a prefill), or, when the request
+    ends in a tool-use loop, the assistant turn whose calls the last user turn answers.
 
     Thinking blocks in earlier turns are fine with thinking off (they are ignored), and
     `between_tools` mode, which returns thinking blocks itself, is not checked.
