@@ -107,6 +107,14 @@ def test_recorded_stream_accumulates_to_a_clean_message(name: str) -> None:
                     assert message[key] == value
 
 
+@pytest.mark.parametrize("name", _ids("stream"))
+def test_recorded_events_round_trip(name: str) -> None:
+    """Every recorded event is read by the models and written back as it was."""
+    for event in CASES[name]["payload"]:
+        model = ms.loads(orjson.dumps(event), ms.models.MessageStreamEvent)
+        assert orjson.loads(ms.dumps(model)) == event
+
+
 @pytest.mark.parametrize("name", [n for n in _ids("stream") if "sse" in CASES[n]])
 def test_raw_sse_parses_to_the_recorded_events(name: str) -> None:
     """The raw ``text/event-stream`` body gives the recorded events, and lints clean too."""

@@ -449,3 +449,30 @@ def test_check_strict_unknown_flag(tmp_path: Any) -> None:
     strict = check(*base, "--strict-unknown")
     assert strict.code == 1
     assert [(f["code"], f["severity"]) for f in json.loads(strict.out)] == [("SCH002", "error")]
+
+
+NEWER_DOCUMENTS: list[tuple[str, dict[str, Any], Any]] = [
+    ("stream_event", {"type": "brand_new_event", "x": 1}, "MessageStreamEvent"),
+    ("stream_event", {"type": "content_block_delta", "index": 0,
+                      "delta": {"type": "brand_new_delta", "content": "s"}}, "MessageStreamEvent"),
+    ("stream_event", {"type": "message_delta",
+                      "delta": {"stop_reason": "brand_new_reason", "stop_sequence": None},
+                      "usage": {"output_tokens": 3, "brand_new_counter": [{"type": "x"}]},
+                      "brand_new_field": {"applied_edits": []}}, "MessageStreamEvent"),
+    ("batch_result", {"custom_id": "a", "result": {"type": "brand_new_result", "x": 1}},
+     "MessageBatchIndividualResponse"),
+    ("error", {"type": "error", "error": {"type": "brand_new_error", "message": "m"}},
+     "ErrorResponse"),
+]
+
+
+@pytest.mark.parametrize(("kind", "document", "model"), NEWER_DOCUMENTS)
+def test_newer_events_results_and_errors_are_warnings_and_round_trip(
+    kind: str, document: dict[str, Any], model: str
+) -> None:
+    """Events, batch results and error envelopes newer than the schemas: kept, not errors."""
+    findings = lint(document, kind=kind)
+    assert not any(f.is_error for f in findings)
+    assert any(f.severity.value == "warning" for f in findings)
+    cls = getattr(ms.models, model)
+    assert orjson.loads(ms.dumps(ms.loads(orjson.dumps(document), cls))) == document
