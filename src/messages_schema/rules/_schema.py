@@ -16,7 +16,7 @@ from messages_schema.rules._registry import Node, Rule, Status, register
 
 
 def _schema_rule(code: str, name: str, doc: str, severity: Severity = Severity.ERROR,
-                 kinds: tuple[str, ...] = KINDS) -> None:
+                 kinds: tuple[str, ...] = KINDS, since: str = "0.1.0") -> None:
     register(
         Rule(
             code=code,
@@ -24,7 +24,7 @@ def _schema_rule(code: str, name: str, doc: str, severity: Severity = Severity.E
             severity=severity,
             node=Node.SCHEMA,
             kinds=frozenset(kinds),
-            since="0.1.0",
+            since=since,
             status=Status.STABLE,
             doc=inspect.cleandoc(doc),
         )
@@ -302,7 +302,7 @@ _schema_rule("SCH013", "unknown-beta", """
 
     ## Applies to
     Requests, token counts, batch items.
-    """, severity=Severity.INFO, kinds=("request", "count_tokens", "batch_request"))
+    """, severity=Severity.INFO, kinds=("request", "count_tokens", "batch_request"), since="0.2.0")
 
 _schema_rule("SCH014", "error-envelope", """
     ## What it does
@@ -322,7 +322,7 @@ _schema_rule("SCH014", "error-envelope", """
 
     ## Applies to
     Responses.
-    """, severity=Severity.INFO, kinds=("response",))
+    """, severity=Severity.INFO, kinds=("response",), since="0.2.0")
 
 _schema_rule("SCH099", "rule-crashed", """
     ## What it does

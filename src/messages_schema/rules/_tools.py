@@ -700,6 +700,7 @@ def _open_object(schema: Any, path: tuple[str | int, ...]) -> tuple[str | int, .
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
+    since="0.2.0",
 )
 def open_object_in_output_schema(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
