@@ -64,6 +64,7 @@ _TOP_KEYS: Final = frozenset(
         "sampling_parameters",
         "system_messages",
         "deprecated_thinking_types",
+        "thinking_default",
         "max_tokens_with_beta",
         "forced_tool_choice",
         "thinking_off_max_effort",
@@ -165,6 +166,10 @@ class ModelCapabilities:
     sampling_parameters: bool | None = None
     system_messages: bool | None = None
     deprecated_thinking_types: tuple[str, ...] = ()
+    #: The thinking mode of a request that sends no ``thinking``: ``adaptive`` on models
+    #: that think by default (Claude Sonnet 5, Opus 5, Fable, Mythos), ``disabled`` on
+    #: the others; None when unknown.
+    thinking_default: str | None = None
     max_tokens_with_beta: tuple[tuple[str, int], ...] = ()
     #: False: ``tool_choice`` of type ``any`` or ``tool`` is a 400 on this model.
     forced_tool_choice: bool | None = None
@@ -320,7 +325,9 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
     )
     if set(deprecated_types) - set(THINKING_TYPES):
         raise _fail(source, model, "deprecated_thinking_types names an unknown thinking type")
-    off_effort = _str(raw.get("thinking_off_max_effort"), source, model, "thinking_off_max_effort")
+    off_effort = _str(
+        raw.get("thinking_off_max_effort"), source, model, "thinking_off_max_effort"
+    )
     if off_effort is not None and off_effort not in EFFORT_LEVELS:
         raise _fail(source, model, f"thinking_off_max_effort must be one of {EFFORT_LEVELS}")
     fallbacks = _str(raw.get("fallbacks"), source, model, "fallbacks")
@@ -329,6 +336,11 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
     advisors = (
         _strings(raw["advisors"], source, model, "advisors") if "advisors" in raw else None
     )
+    thinking_default = _str(raw.get("thinking_default"), source, model, "thinking_default")
+    if thinking_default is not None and thinking_default not in THINKING_TYPES:
+        raise _fail(
+            source, model, f"thinking_default must be one of {', '.join(THINKING_TYPES)}"
+        )
     return ModelCapabilities(
         id=model,
         display_name=_str(raw.get("display_name"), source, model, "display_name"),
@@ -348,6 +360,7 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
         ),
         system_messages=_flag(raw.get("system_messages"), source, model, "system_messages"),
         deprecated_thinking_types=deprecated_types,
+        thinking_default=thinking_default,
         max_tokens_with_beta=with_beta,
         forced_tool_choice=_flag(
             raw.get("forced_tool_choice"), source, model, "forced_tool_choice"

@@ -76,6 +76,9 @@ def add(sub: Any) -> None:
     check.add_argument("--ignore", action="append", default=[], metavar="CODES")
     check.add_argument("--beta", action="append", default=[], metavar="NAME",
                        help="an anthropic-beta value the requests are sent with")
+    check.add_argument("--strict-unknown", action="store_true",
+                       help="keep unknown keys, types and values errors even under an "
+                       "anthropic-beta value this version does not know")
     check.add_argument("--model", help="check against this model instead of the payload's")
     check.add_argument("--preview", action="store_true", help="also run preview rules")
     check.add_argument("--api-version", metavar="YYYY-MM-DD",
@@ -195,6 +198,8 @@ class Configs:
             changes["model"] = args.model
         if args.preview:
             changes["preview"] = True
+        if args.strict_unknown:
+            changes["strict_unknown"] = True
         if args.kind:
             changes["kind"] = args.kind
         if args.api_version:

@@ -41,6 +41,8 @@ MISSING, EXTRA, TYPE, LITERAL, TAG, RANGE, LENGTH, PATTERN, OTHER = (
 )
 #: `Problem.detail` of an invalid literal that is a string outside a set of strings.
 ENUM = "enum"
+#: `Problem.detail` of a string that is not the one string a ``const`` allows.
+CONST = "const"
 
 _TYPE_WORDS = {
     "string": "a valid string",
@@ -61,7 +63,7 @@ class Problem:
     code: str
     message: str
     #: For a union tag problem, the unknown tag; for an extra key, the key; `ENUM` for a
-    #: string outside a set of strings.
+    #: string outside a set of strings; `CONST` for a string other than the one allowed.
     detail: str | None = None
     #: The ``anthropic-beta`` values that would make this no problem (a beta-only item).
     betas: tuple[str, ...] = ()
@@ -173,7 +175,11 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
             betas = _unlocking(schema, "values", error.instance)
             yield Problem(path, LITERAL, f"Input should be {_join_or(values)}", detail, betas)
     elif kind == "const":
-        yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}")
+        detail = (
+            CONST if isinstance(error.instance, str) and isinstance(error.validator_value, str)
+            else None
+        )
+        yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}", detail)
     elif kind == "minimum":
         msg = f"Input should be greater than or equal to {_number(error.validator_value)}"
         yield Problem(path, RANGE, msg)

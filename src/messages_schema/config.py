@@ -127,9 +127,15 @@ class LintConfig:
         api_version: The ``anthropic-version`` header the request is sent with; what the
             API accepts depends on it (``2026-10-21``, the version SDK 2.x sends, removed
             the sampling parameters, among others). Default ``2023-06-01``.
+        strict_unknown: Keep unknown keys, block and tool types and literal values as
+            errors even in a request sent with an ``anthropic-beta`` value this version
+            does not know (`messages_schema.KNOWN_BETAS`). By default such findings are
+            warnings there, since the newer beta may have introduced them, and one
+            ``SCH013`` info finding names the unknown beta. TOML ``strict-unknown``,
+            CLI ``check --strict-unknown``.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0 *today*, *api_version*.
+    .. versionchanged:: 0.2.0 *today*, *api_version*, *strict_unknown*.
     """
 
     select: tuple[str, ...] = attrs.field(default=(), converter=_codes)
@@ -145,6 +151,7 @@ class LintConfig:
     kind: str | None = None
     today: dt.date | None = attrs.field(default=None, converter=_today)
     api_version: str = attrs.field(default=DEFAULT_API_VERSION, converter=_api_version)
+    strict_unknown: bool = False
 
     def as_of(self) -> dt.date:
         """The day verdicts are given for: `today`, or today in UTC when it is None."""
@@ -200,7 +207,7 @@ class LintConfig:
         if unknown:
             msg = f"{source}: unknown key(s) {', '.join(sorted(unknown))}"
             raise ConfigError(msg)
-        for name in ("preview", "retired_model_is_error"):
+        for name in ("preview", "retired_model_is_error", "strict_unknown"):
             if name in kwargs and not isinstance(kwargs[name], bool):
                 msg = f"{source}: {name.replace('_', '-')} must be true or false"
                 raise ConfigError(msg)

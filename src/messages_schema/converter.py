@@ -13,7 +13,9 @@ Built on cattrs' orjson preset. Rules of the road:
   model's ``extra`` and written back, and an unknown ``type`` in a response union
   becomes an ``Unknown…`` object (``UnknownContentBlock``) that keeps its data, and a
   string outside a response enum (a new ``stop_reason``) is kept as it is, because the
-  API adds fields, block types and values over time (API inventory §13).
+  API adds fields, block types and values over time (API inventory §13). So is a new
+  ``type`` where the schema knows one variant only (a nested object's ``type`` const);
+  the ``type`` of the document itself (a ``Message``'s ``message``) stays strict.
 * Scalars are checked, never coerced: ``"5"`` is not an ``int``. Constraints that are
   not types (``maxLength``, ``pattern``, ``minimum``) are left to `messages_schema.lint`.
 
@@ -442,12 +444,16 @@ def _open_enum_hooks(conv: OrjsonConverter, cls: type[Any]) -> dict[str, Any]:
 
     The API adds values to response enums over time (``stop_reason`` gained ``refusal``,
     ``pause_turn`` and ``model_context_window_exceeded``); a reader must keep them, as the
-    linter does (``SCH012`` is a warning). Tags (one-value literals) stay strict.
+    linter does (``SCH012`` is a warning). A ``type`` that is a one-value literal (an
+    object the schemas know one variant of) keeps a newer variant's tag too (``SCH011``
+    is a warning); `structure` keeps the document's own ``type`` strict.
     """
     hooks: dict[str, Any] = {}
     for field in attrs.fields(attrs.resolve_types(cls)):
         members = get_args(field.type) if _is_union(field.type) else (field.type,)
-        if not any(_is_string_enum(m) for m in members):
+        if not any(_is_string_enum(m) for m in members) and not (
+            field.name == "type" and _is_string_constant(field.type)
+        ):
             continue
         strict = conv.get_structure_hook(field.type)
 
@@ -456,6 +462,31 @@ def _open_enum_hooks(conv: OrjsonConverter, cls: type[Any]) -> dict[str, Any]:
 
         hooks[field.name] = lenient
     return hooks
+
+
+def _is_string_constant(tp: Any) -> bool:
+    values = get_args(tp) if _is_literal(tp) else ()
+    return len(values) == 1 and isinstance(values[0], str)
+
+
+@functools.cache
+def _document_tag(cls: type[Any]) -> str | None:
+    """The one ``type`` value a model class allows, if it has such a field."""
+    field = attrs.fields_dict(attrs.resolve_types(cls)).get("type")
+    if field is None or not _is_string_constant(field.type):
+        return None
+    (only,) = get_args(field.type)
+    return str(only)
+
+
+def _check_document_tag(obj: Any, cls: Any) -> None:
+    """The document's own ``type`` must be its class's (nested ones may be newer)."""
+    if type(obj) is not dict or not (isinstance(cls, type) and attrs.has(cls)):
+        return
+    only = _document_tag(cls)
+    found = obj.get("type")
+    if only is not None and type(found) is str and found != only:
+        raise _InvalidValueError(LITERAL, f"Input should be {_literal(only)}", ("type",))
 
 
 def _is_string_enum(tp: Any) -> bool:
@@ -612,6 +643,7 @@ def structure(obj: JSONValue, cls: type[T]) -> T:
     .. versionadded:: 0.1.0
     """
     try:
+        _check_document_tag(obj, cls)
         return _default().structure(obj, cls)
     except (BaseValidationError, _InvalidValueError) as exc:
         raise StructureError(_name(cls), _findings(exc, cls, obj)) from exc

@@ -243,6 +243,13 @@ def _fits(model: str, thinking: bool | str | None, prefill: bool | None) -> bool
         return False
     if thinking in (True, "enabled") and "enabled" in types and _ceiling(caps) <= 1024:
         return False
+    if (
+        thinking is False
+        and caps is not None
+        and caps.thinking_default == "adaptive"
+        and caps.capabilities.thinking.types.disabled is not True
+    ):
+        return False  # thinks by default, and turning it off is not known to work
     return not (prefill is True and caps is not None and caps.prefill is False)
 
 
@@ -434,6 +441,8 @@ def _bodies(
         )
     elif thinking is False:
         thinking_type = "disabled" if disabled_ok and draw(st.booleans()) else None
+        if caps is not None and caps.thinking_default == "adaptive":
+            thinking_type = "disabled"  # it thinks unless told not to
     elif thinking is True:
         thinking_type = draw(st.sampled_from(types))
     else:
@@ -455,6 +464,8 @@ def _bodies(
             body["thinking"] = {"type": thinking_type}
             if thinking_type == "disabled":
                 thinking_type = None  # from here on: thinking is off
+        elif thinking_type is None and caps is not None and caps.thinking_default == "adaptive":
+            thinking_type = "adaptive"  # no `thinking`: the model's default mode is on
     definitions: list[JSON] = []
     if use_tools:
         definitions = draw(st.lists(tools(), min_size=1, max_size=3, unique_by=lambda t: t["name"]))

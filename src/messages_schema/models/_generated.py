@@ -767,11 +767,11 @@ class CacheControlEphemeralParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class CacheCreation(Model):
     """
-    The `CacheCreation` object, as the API returns it.
+    The `CacheCreation` object, as the API returns it. Both counters are optional: counters are added per cache lifetime, and a reader must not reject an answer for one it does not have.
     """
 
-    ephemeral_1h_input_tokens: int
-    ephemeral_5m_input_tokens: int
+    ephemeral_1h_input_tokens: int | UnsetType = UNSET
+    ephemeral_5m_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -785,7 +785,7 @@ class CacheMissMessagesChanged(Model):
     """
 
     type: Literal["messages_changed"] = "messages_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -799,7 +799,7 @@ class CacheMissModelChanged(Model):
     """
 
     type: Literal["model_changed"] = "model_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -828,7 +828,7 @@ class CacheMissSystemChanged(Model):
     """
 
     type: Literal["system_changed"] = "system_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -842,7 +842,7 @@ class CacheMissToolsChanged(Model):
     """
 
     type: Literal["tools_changed"] = "tools_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2092,6 +2092,8 @@ class MessageCountTokensParams(Model):
     tool_choice: ToolChoiceParam | UnsetType = UNSET
     tools: list[ToolUnion] | UnsetType = UNSET
     billing_policy: BillingPolicyParam | None | UnsetType = UNSET
+    #: Deprecated spelling of `output_config.format`, accepted under the beta `structured-outputs-2025-11-13` (Sonnet 5.5 migration guide: without the header it is a 400).
+    output_format: JSONOutputFormatParam | None | UnsetType = UNSET
     compaction: CompactionConfigParam | None | UnsetType = UNSET
     context_management: ContextManagementConfigParam | None | UnsetType = UNSET
     mcp_servers: list[MCPServerURLDefinitionParam] | UnsetType = UNSET
@@ -2121,9 +2123,13 @@ class MessageCreateParams(Model):
     tools: list[ToolUnion] | UnsetType = UNSET
     stream: bool | UnsetType = UNSET
     temperature: float | UnsetType = UNSET
+    #: From 0 to 1; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_p: float | UnsetType = UNSET
+    #: At least 0; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_k: int | UnsetType = UNSET
     billing_policy: BillingPolicyParam | None | UnsetType = UNSET
+    #: Deprecated spelling of `output_config.format`, accepted under the beta `structured-outputs-2025-11-13` (Sonnet 5.5 migration guide: without the header it is a 400).
+    output_format: JSONOutputFormatParam | None | UnsetType = UNSET
     compaction: CompactionConfigParam | None | UnsetType = UNSET
     context_management: ContextManagementConfigParam | None | UnsetType = UNSET
     fallback_credit_token: FallbackCreditTokenParam | str | None | UnsetType = UNSET
@@ -2156,9 +2162,13 @@ class MessageCreateParamsNonStreaming(Model):
     tools: list[ToolUnion] | UnsetType = UNSET
     stream: Literal[False] | UnsetType = UNSET
     temperature: float | UnsetType = UNSET
+    #: From 0 to 1; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_p: float | UnsetType = UNSET
+    #: At least 0; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_k: int | UnsetType = UNSET
     billing_policy: BillingPolicyParam | None | UnsetType = UNSET
+    #: Deprecated spelling of `output_config.format`, accepted under the beta `structured-outputs-2025-11-13` (Sonnet 5.5 migration guide: without the header it is a 400).
+    output_format: JSONOutputFormatParam | None | UnsetType = UNSET
     compaction: CompactionConfigParam | None | UnsetType = UNSET
     context_management: ContextManagementConfigParam | None | UnsetType = UNSET
     fallback_credit_token: FallbackCreditTokenParam | str | None | UnsetType = UNSET
@@ -2229,10 +2239,10 @@ class OutputConfigParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class OutputTokensDetails(Model):
     """
-    The `OutputTokensDetails` object, as the API returns it.
+    The `OutputTokensDetails` object, as the API returns it. `thinking_tokens` is optional: a breakdown object gains and loses counters over time.
     """
 
-    thinking_tokens: int
+    thinking_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2478,11 +2488,11 @@ class ServerToolCallerParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class ServerToolUsage(Model):
     """
-    The `ServerToolUsage` object, as the API returns it.
+    The `ServerToolUsage` object, as the API returns it. Every counter is optional: answers recorded before web fetch existed carry `web_search_requests` alone (prism, llm-anthropic, vercel/ai, mirascope cassettes, 2025-2026), and a counter appears only with its tool.
     """
 
-    web_fetch_requests: int
-    web_search_requests: int
+    web_fetch_requests: int | UnsetType = UNSET
+    web_search_requests: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2732,12 +2742,12 @@ class TextEditorCodeExecutionViewResultBlockParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class ThinkingBlock(Model):
     """
-    A `thinking` block, as the API returns it.
+    A `thinking` block, as the API returns it. `signature` is optional: a `content_block_start` may carry the block without it (the signature then arrives as a `signature_delta`; dd-trace-py anthropic_completion_stream_thinking.yaml).
     """
 
     type: Literal["thinking"] = "thinking"
-    signature: str
     thinking: str
+    signature: str | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 

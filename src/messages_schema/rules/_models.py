@@ -4,6 +4,11 @@ The ``MOD`` family: what the chosen model accepts, from the capability table.
 Every rule here reads `Context.capabilities` (``capabilities_for(model,
 config.capabilities)``) and skips a check whose table value is unknown. An id the table
 does not know is only a warning (`MOD001`): the API accepts any string as ``model``.
+
+Every rule declares the thinking modes it applies to (``thinking_modes=``, see
+`messages_schema.rules._thinking`); all of them apply in every mode, since model
+capabilities do not depend on it (`MOD004` and `MOD008` judge the `thinking.type`
+actually sent).
 """
 
 # Rule docstrings open with the "## What it does" heading that `messages-schema rule` shows.
@@ -17,7 +22,7 @@ from typing import Any, Final
 from messages_schema._capabilities import EFFORT_LEVELS
 from messages_schema.findings import Edit, Fix, Severity
 from messages_schema.rules._context import Context
-from messages_schema.rules._registry import Node, Violation, rule
+from messages_schema.rules._registry import THINKING_MODES, Node, Violation, rule
 
 #: Block types that end a paused server-tool turn (``stop_reason: pause_turn``); an
 #: assistant message ending in one is a continuation, not a prefill.
@@ -35,7 +40,13 @@ _SERVER_TOOL_TYPES: Final = frozenset(
 _SAMPLING: Final = ("temperature", "top_p", "top_k")
 
 
-@rule("MOD001", "unknown-model", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD001",
+    "unknown-model",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -53,6 +64,9 @@ def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     {"model": "claude-sonnet-4.5", "max_tokens": 1024, "messages": []}
     ```
 
+    ## Thinking modes
+    Every mode: a model id is known or not whatever the thinking configuration.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -67,7 +81,13 @@ def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-@rule("MOD002", "retired-model", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD002",
+    "retired-model",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -89,6 +109,9 @@ def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     ## API error
     HTTP 404 `not_found_error` naming the model (model deprecations page: "Requests to
     retired models will fail").
+
+    ## Thinking modes
+    Every mode: a retired model is retired whatever the thinking configuration.
 
     ## Applies to
     Requests, token counts, batch items.
@@ -119,6 +142,7 @@ def _final_assistant(ctx: Context) -> tuple[int, Any] | None:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    thinking_modes=THINKING_MODES,
 )
 def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -151,6 +175,10 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     livekit/agents#7217). Migration guide: "Prefilling assistant messages returns a 400
     error on Claude 4.6 models".
 
+    ## Thinking modes
+    Every mode: the migration guide rejects prefill on these models with or without
+    thinking.
+
     ## Applies to
     Requests and batch items (token counting is not generation).
     """
@@ -176,7 +204,13 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     )
 
 
-@rule("MOD004", "unsupported-thinking-type", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MOD004",
+    "unsupported-thinking-type",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    thinking_modes=THINKING_MODES,
+)
 def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -200,6 +234,11 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     for this model. Use "thinking.type.adaptive" and "output_config.effort" to control
     thinking behavior.`); the migration guide states the 400.
 
+    ## Thinking modes
+    Every mode, judging the `thinking.type` actually sent (`disabled` and
+    `between_tools` included); a request without `thinking` runs in the model's default
+    mode, which the model accepts by definition.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -220,7 +259,13 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
         )
 
 
-@rule("MOD005", "system-role-unsupported", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MOD005",
+    "system-role-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    thinking_modes=THINKING_MODES,
+)
 def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -248,6 +293,9 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
     `role 'system' is not supported on this model` (UKGovernmentBEIS/inspect_ai#4221,
     2026-06-10).
 
+    ## Thinking modes
+    Every mode: `role: system` support does not depend on thinking.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -272,7 +320,13 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
         )
 
 
-@rule("MOD006", "unsupported-effort", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD006",
+    "unsupported-effort",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -289,6 +343,10 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     {"model": "claude-opus-4-6", "max_tokens": 4096, "output_config": {"effort": "xhigh"},
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
+
+    ## Thinking modes
+    Every mode: the effort levels a model offers do not depend on thinking (Claude
+    Opus 5's refusal of `disabled` at `xhigh`/`max` is a `thinking` check, not this one).
 
     ## Applies to
     Requests, token counts, batch items.
@@ -312,6 +370,7 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     severity=Severity.ERROR,
     fixable=True,
     kinds=("request", "batch_request"),
+    thinking_modes=THINKING_MODES,
 )
 def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -348,6 +407,10 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     router-for-me/CLIProxyAPI#4383 (2026-07-17, claude-fable-5, `top_p`),
     vellum-ai/vellum-assistant#35820 (2026-06-23, `top_k`), SREGym/SREGym#923
     (2026-07-01, claude-sonnet-5).
+
+    ## Thinking modes
+    Every mode: these models reject sampling parameters with or without thinking
+    (migration guide).
 
     ## Applies to
     Requests and batch items.
@@ -394,7 +457,13 @@ def _deprecated_sampling(key: str) -> Violation:
     )
 
 
-@rule("MOD008", "deprecated-thinking-type", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD008",
+    "deprecated-thinking-type",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -412,6 +481,10 @@ def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vio
     {"model": "claude-opus-4-6", "max_tokens": 16000,
      "thinking": {"type": "enabled", "budget_tokens": 8000}, "messages": []}
     ```
+
+    ## Thinking modes
+    Every mode, judging the `thinking.type` actually sent; the table lists only
+    `enabled` as deprecated today.
 
     ## Applies to
     Requests, token counts, batch items.
@@ -438,6 +511,7 @@ _FORCED: Final = frozenset({"any", "tool"})
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     since="0.2.0",
+    thinking_modes=THINKING_MODES,
 )
 def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -467,6 +541,10 @@ def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     `tool_choice: type "tool" and "any" are not supported for this model.` (Opus 5.5
     what's new, platform.claude.com, 2026-09).
 
+    ## Thinking modes
+    Every mode: the guides reject a forced choice on these models whatever the thinking
+    setting (the thinking-related rule for older models is `THK005`).
+
     ## Applies to
     Requests, token counts and batch items.
     """
@@ -489,6 +567,7 @@ def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     since="0.2.0",
+    thinking_modes=frozenset({"disabled", "between_tools"}),
 )
 def thinking_off_effort_too_high(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -518,6 +597,9 @@ def thinking_off_effort_too_high(ctx: Context, body: dict[str, Any]) -> Iterator
     `output_config.effort 'xhigh' is not supported when thinking is disabled on this
     model. Use effort 'high' or below, or enable thinking.`
     (logancyang/obsidian-copilot#2843, 2026-08-14).
+
+    ## Thinking modes
+    `disabled` and `between_tools`: the limit is about thinking turned off.
 
     ## Applies to
     Requests, token counts and batch items.
@@ -560,6 +642,7 @@ def _tools_of_type(body: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any], 
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     since="0.2.0",
+    thinking_modes=THINKING_MODES,
 )
 def advisor_model_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -588,6 +671,9 @@ def advisor_model_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
 
     ## API error
     The exact text is not known.
+
+    ## Thinking modes
+    Every mode: the pairing is a property of the two models.
 
     ## Applies to
     Requests, token counts and batch items.
@@ -622,6 +708,7 @@ def _canonical(model: str) -> str:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     since="0.2.0",
+    thinking_modes=THINKING_MODES,
 )
 def fallbacks_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -649,6 +736,9 @@ def fallbacks_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     ## API error
     The exact text is not known.
 
+    ## Thinking modes
+    Every mode: fallback support is a property of the model.
+
     ## Applies to
     Requests and batch items.
     """
@@ -671,6 +761,7 @@ def fallbacks_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     since="0.2.0",
+    thinking_modes=THINKING_MODES,
 )
 def tool_type_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -696,6 +787,9 @@ def tool_type_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     `'claude-opus-5-5' does not support tool types: computer_20251124.` followed by a
     suggestion (Opus 5.5 what's new, platform.claude.com, 2026-09). The Sonnet 5.5 and
     Haiku 5.5 guides say the rejection holds on the Claude API and Google Cloud.
+
+    ## Thinking modes
+    Every mode: tool support is a property of the model.
 
     ## Applies to
     Requests, token counts and batch items.
