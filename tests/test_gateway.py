@@ -260,9 +260,33 @@ class TestNonHttpScopes:
             raise AssertionError(message)
 
         scope = {"type": scope_type, "path": "/v1/messages", "method": "POST"}
-        asyncio.run(ValidatingMiddleware(inner)(scope, receive, send))
+        asyncio.run(ValidatingMiddleware(inner, check_processes=0)(scope, receive, send))
 
         assert inner.raw == [(scope, receive, send)]
+
+    def test_lifespan_starts_and_stops_the_checking_processes(self, inner: Inner) -> None:
+        """With worker processes, lifespan startup starts them and shutdown stops them."""
+        gateway = ValidatingMiddleware(inner)
+        events = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+        started: list[bool] = []
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            await receive()
+            started.append(gateway._pool is not None and gateway._pool._executor is not None)
+            await receive()
+
+        async def receive() -> dict[str, Any]:
+            return events.pop(0)
+
+        async def send(message: dict[str, Any]) -> None:
+            raise AssertionError(message)
+
+        gateway.app = app
+        asyncio.run(gateway({"type": "lifespan"}, receive, send))
+
+        assert started == [True]
+        assert gateway._pool is not None
+        assert gateway._pool._executor is None
 
 
 # -- batches --------------------------------------------------------------------------------

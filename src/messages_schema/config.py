@@ -97,6 +97,8 @@ class LintConfig:
         today: The day verdicts are given for (retired models, and every rule whose
             answer depends on the date). ``None``: today in UTC. Lint a conversation
             stored last year as of the day it was sent with ``today=date(2025, 6, 1)``.
+        strict_unknown: Check requests with ``anthropic-beta`` values unknown to this
+            version as strictly as any other (``strict-unknown`` in TOML).
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 *today*.
@@ -114,6 +116,7 @@ class LintConfig:
     )
     kind: str | None = None
     today: dt.date | None = attrs.field(default=None, converter=_today)
+    strict_unknown: bool = False
 
     def as_of(self) -> dt.date:
         """The day verdicts are given for: `today`, or today in UTC when it is None."""

@@ -1,17 +1,27 @@
 """
 Checking one request body: decode, lint, order the problems as the API would report them.
 
-`Checker.inspect` is a plain function of bytes, so it runs on the event loop for small
-bodies and in a bounded pool of threads for large ones (see `ValidatingMiddleware`).
+`Checker.verdict` is a plain function of bytes. It runs on the event loop for small
+bodies, and in a bounded pool of worker processes (`CheckPool`) for large ones: decoding
+and linting are pure Python under the GIL, and a 10 MB batch decodes to millions of
+objects whose parse, garbage collection and release each hold the GIL for hundreds of
+milliseconds, so a thread would still stall every stream on the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import concurrent.futures.process
+import datetime as dt
+import functools
+import multiprocessing
 import threading
-from collections.abc import Iterable
-from typing import Any, Final
+from collections.abc import Callable, Iterable
+from typing import Any, Final, TypeAlias
 
 import attrs
+import orjson
 
 from messages_schema import _jsonio
 from messages_schema.config import LintConfig
@@ -20,6 +30,8 @@ from messages_schema.gateway import _encoding
 from messages_schema.gateway._errors import INVALID_JSON_PREFIX, Problem
 from messages_schema.linter import Linter
 from messages_schema.rules import RULES
+
+Normalizer: TypeAlias = Callable[[Any], Any]
 
 #: Most distinct ``anthropic-beta`` sets whose `Linter` is kept.
 LINTER_CACHE_SIZE: Final = 128
@@ -35,6 +47,38 @@ class Inspection:
     value: Any
     #: Size of the decoded body in bytes.
     size: int
+
+
+@attrs.frozen
+class Verdict:
+    """
+    What the middleware needs to know about one body: small, so it crosses processes.
+
+    A large body is decoded, checked and (in ``normalize`` mode) rewritten in a worker
+    process; only this comes back, so the event loop never holds, nor frees, the
+    millions of objects a large batch decodes to.
+    """
+
+    #: Distinct codes of the findings, in report order.
+    codes: list[str]
+    #: Number of findings.
+    count: int
+    #: The error the API reports first: ``(code, message)``; ``None`` when none.
+    first_error: tuple[str, str] | None
+    #: The normalized body (``normalize`` mode, no error, normalizer succeeded).
+    normalized: bytes | None = None
+    #: The normalizer raised (the original body is forwarded).
+    normalize_failed: bool = False
+
+    @classmethod
+    def of(cls, problems: list[Problem]) -> Verdict:
+        """Summarise *problems* (already in report order)."""
+        first = next((p for p in problems if p.severity is Severity.ERROR), None)
+        return cls(
+            codes=list(dict.fromkeys(p.code for p in problems)),
+            count=len(problems),
+            first_error=None if first is None else (first.code, first.message),
+        )
 
 
 class Checker:
@@ -74,9 +118,29 @@ class Checker:
         linter.lint({"custom_id": "c", "params": {**sample, "max_tokens": 1}},
                     kind="batch_request")
 
-    def decode(self, body: bytes, codings: list[str], limit: int) -> bytes:
-        """`messages_schema.gateway._encoding.decode`, for the thread pool."""
-        return _encoding.decode(body, codings, limit)
+    def verdict(
+        self,
+        body: bytes,
+        codings: list[str],
+        limit: int,
+        kind: str,
+        betas: tuple[str, ...],
+        normalizer: Normalizer | None = None,
+    ) -> Verdict:
+        """
+        Decode *body*, check it, and with *normalizer* rewrite it when it has no error.
+
+        Raises:
+            EncodingError: From `messages_schema.gateway._encoding.decode`.
+        """
+        if codings:
+            body = _encoding.decode(body, codings, limit)
+        inspection = self.inspect(body, kind, betas)
+        verdict = Verdict.of(inspection.problems)
+        if normalizer is None or verdict.first_error is not None or inspection.value is None:
+            return verdict
+        rewritten = normalize(normalizer, inspection.value, kind)
+        return attrs.evolve(verdict, normalized=rewritten, normalize_failed=rewritten is None)
 
     def inspect(self, body: bytes, kind: str, betas: tuple[str, ...]) -> Inspection:
         """Return the problems of *body* (decoded bytes) as a *kind* body."""
@@ -94,6 +158,113 @@ class Checker:
         if len(problems) > 1:
             problems.sort(key=lambda p: p.order)
         return Inspection(problems, value, len(body))
+
+
+def normalize(normalizer: Normalizer, value: Any, kind: str) -> bytes | None:
+    """Return *value* rewritten by *normalizer* (each item's params for batches)."""
+    try:
+        if kind == "batches":
+            rewritten = {
+                **value,
+                "requests": [
+                    {**item, "params": normalizer(item["params"])} for item in value["requests"]
+                ],
+            }
+        else:
+            rewritten = normalizer(value)
+        return orjson.dumps(rewritten)
+    except Exception:  # a normalizer bug must not drop the request
+        return None
+
+
+# -- the worker processes ----------------------------------------------------------------
+
+#: The checker of this worker process, per day (set by `_init_worker`).
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config: LintConfig, strict_batches: bool) -> None:
+    _WORKER.update(config=config, strict=strict_batches, checkers={})
+    _worker_checker(config.today).warm_up()
+
+
+def _worker_checker(day: dt.date | None) -> Checker:
+    checkers: dict[dt.date | None, Checker] = _WORKER["checkers"]
+    checker = checkers.get(day)
+    if checker is None:
+        if len(checkers) >= 4:  # a long-running gateway sees a new day now and then
+            checkers.clear()
+        config = attrs.evolve(_WORKER["config"], today=day)
+        checker = checkers[day] = Checker(config, strict_batches=_WORKER["strict"])
+    return checker
+
+
+def _worker_verdict(
+    day: dt.date, body: bytes, codings: list[str], limit: int, kind: str,
+    betas: tuple[str, ...], normalizer: Normalizer | None,
+) -> Verdict:
+    # The day comes from the parent: a worker never reads a clock of its own.
+    return _worker_checker(day).verdict(body, codings, limit, kind, betas, normalizer)
+
+
+def _worker_ready() -> bool:
+    return bool(_WORKER)
+
+
+class CheckPool:
+    """
+    A bounded pool of worker processes that check large bodies.
+
+    Started on first use (or by `start`), with the ``spawn`` method (no fork of a
+    threaded server); each worker is replaced after `TASKS_PER_WORKER` bodies, so the
+    memory a huge batch left behind is returned.
+    """
+
+    TASKS_PER_WORKER: Final = 64
+
+    def __init__(self, config: LintConfig, *, strict_batches: bool, processes: int) -> None:
+        self.config = config
+        self.strict_batches = strict_batches
+        self.processes = processes
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def executor(self) -> concurrent.futures.ProcessPoolExecutor:
+        """The pool, started when needed."""
+        if self._executor is None:
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.config, self.strict_batches),
+                max_tasks_per_child=self.TASKS_PER_WORKER,
+            )
+        return self._executor
+
+    def start(self) -> concurrent.futures.Future[bool]:
+        """Start the workers now (they import and compile in the background)."""
+        return self.executor().submit(_worker_ready)
+
+    async def verdict(
+        self, body: bytes, codings: list[str], limit: int, kind: str,
+        betas: tuple[str, ...], normalizer: Normalizer | None,
+    ) -> Verdict:
+        """Check *body* in a worker; the event loop only waits."""
+        loop = asyncio.get_running_loop()
+        job = functools.partial(_worker_verdict, self.config.as_of(), body, codings, limit,
+                                kind, betas, normalizer)
+        try:
+            return await loop.run_in_executor(self.executor(), job)
+        except concurrent.futures.process.BrokenProcessPool:
+            # A worker died (killed, out of memory): start afresh next time, and let
+            # this body be checked in a thread rather than not at all.
+            self.close()
+            return await asyncio.to_thread(job)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 def batch_problems(linter: Linter, value: Any, *, strict: bool = False) -> Iterable[Problem]:

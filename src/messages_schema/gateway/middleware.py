@@ -8,20 +8,18 @@ the bare proxy alike.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
+import pickle
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, Final, Literal, TypeAlias, TypeVar
+from typing import Any, Final, Literal, TypeAlias
 
 import attrs
-import orjson
 
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError
-from messages_schema.findings import Severity
 from messages_schema.gateway import _encoding, _paths
-from messages_schema.gateway._checks import Checker, Inspection
+from messages_schema.gateway._checks import Checker, CheckPool, Verdict
 from messages_schema.gateway._errors import (
     API_BODY_LIMITS,
     ENCODING_INVALID,
@@ -43,7 +41,6 @@ from messages_schema.gateway._log import RECORD_KEY, Record, emit
 
 Mode: TypeAlias = Literal["enforce", "report", "normalize"]
 Normalizer: TypeAlias = Callable[[Any], Any]
-_T = TypeVar("_T")
 
 #: The modes `ValidatingMiddleware` runs in.
 MODES: Final = ("enforce", "report", "normalize")
@@ -84,8 +81,8 @@ class ValidatingMiddleware:
     4. lints the body with a `Linter` for *config* plus the request's
        ``anthropic-beta`` values (one linter per distinct set, cached), so beta-only
        fields pass exactly when the header unlocks them. Bodies over
-       `INLINE_CHECK_BYTES` are checked in a pool of *check_threads* threads, so the
-       event loop (and every stream through it) keeps moving;
+       `INLINE_CHECK_BYTES` are checked in a pool of *check_processes* worker
+       processes, so the event loop (and every stream through it) keeps moving;
     5. in ``enforce`` mode answers 400 with the error the API reports first
        (structural findings before semantic ones, then by path, then code), in
        ``report`` mode forwards anyway, and in ``normalize`` mode forwards
@@ -115,16 +112,18 @@ class ValidatingMiddleware:
             `messages_schema.normalize.normalize_request`).
         strict_batches: Reject a batch for any item's error, not only for what the API
             rejects at creation.
-        check_threads: Threads that check large bodies (at most this many at once).
+        check_processes: Worker processes that check large bodies (at most this many
+            at once); ``0`` checks them in a thread instead (the event loop then pauses
+            while a huge body is parsed).
 
     Raises:
-        ConfigError: An unknown *mode*, a non-positive *max_body_bytes* or
-            *check_threads*, or ``normalize`` mode without a normalizer available.
+        ConfigError: An unknown *mode*, a non-positive *max_body_bytes*, a negative
+            *check_processes*, or ``normalize`` mode without a normalizer available.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        Path normalisation, ``Content-Encoding`` bodies, checks off the event loop,
-       *strict_batches* and *check_threads*; structural errors are reported first.
+       *strict_batches* and *check_processes*; structural errors are reported first.
     """
 
     def __init__(
@@ -138,7 +137,7 @@ class ValidatingMiddleware:
         require_version: bool = True,
         normalizer: Normalizer | None = None,
         strict_batches: bool = False,
-        check_threads: int = 2,
+        check_processes: int = 1,
     ) -> None:
         if mode not in MODES:
             msg = f"mode must be one of {', '.join(MODES)}, not {mode!r}"
@@ -146,8 +145,10 @@ class ValidatingMiddleware:
         if max_body_bytes is not None and not _positive_int(max_body_bytes):
             msg = f"max_body_bytes must be a positive integer, not {max_body_bytes!r}"
             raise ConfigError(msg)
-        if not _positive_int(check_threads):
-            msg = f"check_threads must be a positive integer, not {check_threads!r}"
+        if not (check_processes == 0 or _positive_int(check_processes)) or isinstance(
+            check_processes, bool
+        ):
+            msg = f"check_processes must be 0 or a positive integer, not {check_processes!r}"
             raise ConfigError(msg)
         self.app = app
         self.config = config or LintConfig()
@@ -156,12 +157,16 @@ class ValidatingMiddleware:
         self.logger = logger or logging.getLogger("messages_schema.gateway")
         self.require_version = require_version
         self.strict_batches = strict_batches
-        self.check_threads = check_threads
+        self.check_processes = check_processes
         self.normalizer: Normalizer | None = None
         if mode == "normalize":
             self.normalizer = normalizer or _default_normalizer()
         self.checker = Checker(self.config, strict_batches=strict_batches)
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pool = (
+            CheckPool(self.config, strict_batches=strict_batches, processes=check_processes)
+            if check_processes else None
+        )
+        self._normalizer_pickles = self.normalizer is not None and _pickles(self.normalizer)
         #: Add a ``Date`` header to the gateway's own answers (the proxy sets it: its
         #: server adds none, so that the upstream's is not doubled).
         self.date_header = False
@@ -174,6 +179,8 @@ class ValidatingMiddleware:
         """Check validated routes; pass everything else to the wrapped app untouched."""
         route = _paths.match(scope) if scope["type"] == "http" else None
         if route is None:
+            if scope["type"] == "lifespan" and self._pool is not None:
+                receive = self._lifespan_receive(receive)
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -222,72 +229,80 @@ class ValidatingMiddleware:
             return
         assert isinstance(body, bytes)
 
-        decoded = body
         if headers.codings:
             record.extra["encoding"] = ",".join(headers.codings)[:64]
-            try:
-                if len(body) <= _INLINE_DECODE_BYTES:
-                    decoded = self.checker.decode(body, headers.codings, limit)
-                else:
-                    decoded = await self._off_loop(self.checker.decode, body, headers.codings,
-                                                   limit)
-            except _encoding.DecodedTooLarge as exc:
-                await self._reject(send, record, 413, "request_too_large", str(exc),
-                                   decision="too_large", error_code=TOO_LARGE_AFTER_DECODING)
+        try:
+            verdict = await self._verdict(body, headers.codings, limit, kind, headers.betas,
+                                          record)
+        except _encoding.DecodedTooLarge as exc:
+            await self._reject(send, record, 413, "request_too_large", str(exc),
+                               decision="too_large", error_code=TOO_LARGE_AFTER_DECODING)
+            return
+        except _encoding.EncodingError as exc:
+            unsupported = isinstance(exc, _encoding.UnsupportedEncoding)
+            if self.mode == "report":  # cannot check it; the API will answer
+                record.extra["checked"] = False
+                await self._forward(scope, receive, send, body, record=record)
                 return
-            except _encoding.EncodingError as exc:
-                unsupported = isinstance(exc, _encoding.UnsupportedEncoding)
-                if self.mode == "report":  # cannot check it; the API will answer
-                    record.extra["checked"] = False
-                    await self._forward(scope, receive, send, body, record=record)
-                    return
-                await self._reject(
-                    send, record, 400, "invalid_request_error", str(exc),
-                    decision="unsupported_encoding" if unsupported else "invalid_encoding",
-                    error_code=ENCODING_UNSUPPORTED if unsupported else ENCODING_INVALID,
-                )
-                return
-
-        if len(decoded) <= INLINE_CHECK_BYTES:
-            inspection = self.checker.inspect(decoded, kind, headers.betas)
-        else:
-            record.extra["checked_in"] = "thread"
-            inspection = await self._off_loop(self.checker.inspect, decoded, kind,
-                                              headers.betas)
-        problems = inspection.problems
-        if problems:
-            record.codes = list(dict.fromkeys(p.code for p in problems))
-            record.findings = len(problems)
-            if self.mode != "report":
-                first = next((p for p in problems if p.severity is Severity.ERROR), None)
-                if first is not None:
-                    await self._reject(send, record, 400, "invalid_request_error",
-                                       first.message, decision="reject")
-                    return
-
-        if self.mode == "normalize" and inspection.value is not None:
-            rewritten = await self._normalized(inspection, kind)
-            if rewritten is not None:
-                record.decision = "normalize"
-                await self._forward(_with_body(scope, len(rewritten)), receive, send,
-                                    rewritten, record=record)
-                return
+            await self._reject(
+                send, record, 400, "invalid_request_error", str(exc),
+                decision="unsupported_encoding" if unsupported else "invalid_encoding",
+                error_code=ENCODING_UNSUPPORTED if unsupported else ENCODING_INVALID,
+            )
+            return
+        record.codes, record.findings = verdict.codes, verdict.count
+        if verdict.first_error is not None and self.mode != "report":
+            await self._reject(send, record, 400, "invalid_request_error",
+                               verdict.first_error[1], decision="reject")
+            return
+        if verdict.normalize_failed:
+            self.logger.warning(json_line({"event": "normalize_failed", "path": kind}))
+        if verdict.normalized is not None:
+            record.decision = "normalize"
+            await self._forward(_with_body(scope, len(verdict.normalized)), receive, send,
+                                verdict.normalized, record=record)
+            return
         await self._forward(scope, receive, send, body, record=record)
 
-    # -- checking off the loop --------------------------------------------------------
+    def _lifespan_receive(self, receive: Receive) -> Receive:
+        async def watched() -> Message:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.start_workers()  # warm while the server starts, not on a request
+            elif message["type"] == "lifespan.shutdown":
+                self.close()
+            return message
 
-    async def _off_loop(self, func: Callable[..., _T], *args: Any) -> _T:
-        if self._pool is None:
-            self._pool = concurrent.futures.ThreadPoolExecutor(
-                max_workers=self.check_threads, thread_name_prefix="messages-schema-check"
-            )
-        return await asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
+        return watched
+
+    # -- checking ---------------------------------------------------------------------
+
+    async def _verdict(
+        self, body: bytes, codings: list[str], limit: int, kind: str, betas: tuple[str, ...],
+        record: Record,
+    ) -> Verdict:
+        """Check *body* here when small, in a worker process (or thread) when large."""
+        normalizer = self.normalizer if self.mode == "normalize" else None
+        if codings and len(body) <= _INLINE_DECODE_BYTES:
+            body, codings = _encoding.decode(body, codings, limit), []
+        if not codings and len(body) <= INLINE_CHECK_BYTES:
+            return self.checker.verdict(body, [], limit, kind, betas, normalizer)
+        if self._pool is not None and (normalizer is None or self._normalizer_pickles):
+            record.extra["checked_in"] = "process"
+            return await self._pool.verdict(body, codings, limit, kind, betas, normalizer)
+        record.extra["checked_in"] = "thread"
+        return await asyncio.to_thread(self.checker.verdict, body, codings, limit, kind, betas,
+                                       normalizer)
+
+    def start_workers(self) -> None:
+        """Start the checking processes now rather than on the first large body."""
+        if self._pool is not None:
+            self._pool.start()
 
     def close(self) -> None:
-        """Stop the checking threads (they also stop at interpreter exit)."""
+        """Stop the checking processes (they also stop at interpreter exit)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+            self._pool.close()
 
     def _linter_for(self, betas: Iterable[str]) -> Any:
         # Kept for callers of 0.1.0; `Checker.linter_for` is the one used.
@@ -296,29 +311,6 @@ class ValidatingMiddleware:
     @property
     def _linters(self) -> dict[frozenset[str], Any]:
         return self.checker._linters
-
-    async def _normalized(self, inspection: Inspection, kind: str) -> bytes | None:
-        if inspection.size <= INLINE_CHECK_BYTES:
-            return self._normalize(inspection.value, kind)
-        return await self._off_loop(self._normalize, inspection.value, kind)
-
-    def _normalize(self, value: Any, kind: str) -> bytes | None:
-        assert self.normalizer is not None
-        try:
-            if kind == "batches":
-                rewritten = {
-                    **value,
-                    "requests": [
-                        {**item, "params": self.normalizer(item["params"])}
-                        for item in value["requests"]
-                    ],
-                }
-            else:
-                rewritten = self.normalizer(value)
-        except Exception:  # a normalizer bug must not drop the request
-            self.logger.warning(json_line({"event": "normalize_failed", "path": kind}))
-            return None
-        return orjson.dumps(rewritten)
 
     # -- answering --------------------------------------------------------------------
 
@@ -371,6 +363,14 @@ class ValidatingMiddleware:
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+
+def _pickles(func: Any) -> bool:
+    try:
+        pickle.dumps(func)
+    except Exception:  # lambdas, closures: checked in a thread instead
+        return False
+    return True
 
 
 def _positive_int(value: Any) -> bool:

@@ -85,7 +85,7 @@ def make_proxy_app(
     logger: logging.Logger | None = None,
     timeout: float = 600.0,
     strict_batches: bool = False,
-    check_threads: int = 2,
+    check_processes: int = 1,
 ) -> ASGIApp:
     """
     Return an ASGI reverse proxy to *upstream* with `ValidatingMiddleware` in front.
@@ -115,7 +115,7 @@ def make_proxy_app(
         timeout: Seconds to wait for the upstream's next bytes (504 before the answer
             starts; a cut answer after).
         strict_batches: Passed to `ValidatingMiddleware`.
-        check_threads: Passed to `ValidatingMiddleware`.
+        check_processes: Passed to `ValidatingMiddleware`.
 
     Raises:
         ConfigError: *upstream* is not an http(s) URL, *timeout* is not positive, or
@@ -123,7 +123,7 @@ def make_proxy_app(
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       Its own HTTP/1.1 client by default; *strict_batches*, *check_threads*.
+       Its own HTTP/1.1 client by default; *strict_batches*, *check_processes*.
     """
     if not upstream.startswith(("http://", "https://")):
         msg = f"upstream must be an http:// or https:// URL, not {upstream!r}"
@@ -144,7 +144,7 @@ def make_proxy_app(
         return forwarder
     app = ValidatingMiddleware(
         forwarder, config=config, mode=mode, max_body_bytes=max_body_bytes, logger=logger,
-        strict_batches=strict_batches, check_threads=check_threads,
+        strict_batches=strict_batches, check_processes=check_processes,
     )
     app.date_header = True
     return app
