@@ -491,7 +491,7 @@ class TestVersionHeader:
     def test_report_mode_forwards_and_logs_it(
         self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
     ) -> None:
-        """In report mode a missing version is forwarded; the log says so, the header lists codes only."""
+        """Report mode forwards a missing version; the log says so (the header: codes only)."""
         gateway = ValidatingMiddleware(inner, mode="report")
         answer = call(gateway, headers=headers_for(version=False))
 

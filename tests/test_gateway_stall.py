@@ -91,7 +91,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TickingUp
     thread.start()
     deadline = time.monotonic() + WAIT
     while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "upstream did not start"
+        assert time.monotonic() < deadline, "upstream did not start"
+        assert thread.is_alive(), "upstream stopped"
         time.sleep(0.01)
     upstream_port = server.servers[0].sockets[0].getsockname()[1]
     # The day is an input: the proxy process reads it from the project config.
@@ -108,8 +109,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TickingUp
     )
     try:
         while True:
-            assert time.monotonic() < deadline and proxy.poll() is None, (
-                (folder / "serve.log").read_text(errors="replace")[-2000:])
+            assert time.monotonic() < deadline, "proxy did not start"
+            assert proxy.poll() is None, (folder / "serve.log").read_text(errors="replace")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break

@@ -64,4 +64,8 @@ class Record:
 def emit(logger: logging.Logger, level: int, fields: dict[str, Any]) -> None:
     """Log *fields* as one JSON line (also attached as ``record.gateway``)."""
     if logger.isEnabledFor(level):
-        logger.log(level, json_line(fields), extra={"gateway": fields})
+        # `Logger.log` would walk the stack for the caller's file and line on every
+        # request; the line is self-describing, so the record is built directly.
+        record = logger.makeRecord(logger.name, level, __file__, 0, json_line(fields), (),
+                                   None, extra={"gateway": fields})
+        logger.handle(record)

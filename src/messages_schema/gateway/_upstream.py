@@ -39,9 +39,9 @@ _NOT_FORWARDED: Final = frozenset(
 _NOTHING: Final = b""
 _CLOSED: Final = "connection closed"
 _CONNECT_TIMEOUT: Final = "connect timeout"
-_WRITE_TIMEOUT: Final = "write timeout"
 _READ_TIMEOUT: Final = "read timeout"
 _HEAD_TOO_LARGE: Final = "response head too large"
+_BAD_CHUNK: Final = "malformed chunk"
 
 
 class UpstreamError(Exception):
@@ -88,17 +88,58 @@ class Upstream(Protocol):
 
 
 class _Conn:
-    __slots__ = ("reader", "reused", "writer")
+    """
+    One connection, with a watchdog: no bytes for *timeout* seconds aborts it.
+
+    One timer per request, re-armed lazily, instead of a timeout context per read: a
+    streamed answer has hundreds of reads, and the timer costs a float store each.
+    """
+
+    __slots__ = ("last", "loop", "reader", "reused", "timed_out", "timeout", "timer", "writer")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
         self.reused = False
+        self.loop = asyncio.get_running_loop()
+        self.timer: asyncio.TimerHandle | None = None
+        self.timeout = 0.0
+        self.last = 0.0
+        self.timed_out = False
 
     def usable(self) -> bool:
         return not self.writer.is_closing() and not self.reader.at_eof()
 
+    def arm(self, timeout: float) -> None:
+        self.timeout, self.timed_out = timeout, False
+        self.last = self.loop.time()
+        if self.timer is None:
+            self.timer = self.loop.call_at(self.last + timeout, self._check)
+
+    def touch(self) -> None:
+        self.last = self.loop.time()
+
+    def disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _check(self) -> None:
+        self.timer = None
+        if self.loop.time() - self.last >= self.timeout:
+            self.timed_out = True
+            self.writer.transport.abort()  # pending reads and writes fail at once
+        else:
+            self.timer = self.loop.call_at(self.last + self.timeout, self._check)
+
+    def failure(self, exc: BaseException) -> UpstreamError:
+        """The error to report for *exc* raised by a read or write on this connection."""
+        if self.timed_out:
+            return UpstreamTimeout(_READ_TIMEOUT)
+        return UpstreamError(type(exc).__name__)
+
     def close(self) -> None:
+        self.disarm()
         self.writer.close()
 
 
@@ -149,6 +190,7 @@ class SocketUpstream:
             fresh = conn is None
             if conn is None:
                 conn = await self._connect()
+            conn.arm(self.timeout)
             try:
                 await self._write(conn, head, body)
                 status, fields, closing = await self._read_head(conn)
@@ -157,12 +199,12 @@ class SocketUpstream:
                 raise
             except (OSError, asyncio.IncompleteReadError) as exc:
                 conn.close()
-                stale = not fresh and replayable and (
+                stale = not fresh and replayable and not conn.timed_out and (
                     not isinstance(exc, asyncio.IncompleteReadError) or not exc.partial
                 )
                 if stale:
                     continue  # a kept-alive connection the upstream had closed: retry
-                raise UpstreamError(type(exc).__name__) from exc
+                raise conn.failure(exc) from exc
             except BaseException:  # cancelled (the client left): the connection is spent
                 conn.close()
                 raise
@@ -188,6 +230,7 @@ class SocketUpstream:
 
     def give_back(self, conn: _Conn) -> None:
         """Keep *conn* for the next request (its answer was read to the end)."""
+        conn.disarm()
         if len(self._idle) < self.max_idle and conn.usable():
             self._idle.append(conn)
         else:
@@ -236,43 +279,44 @@ class SocketUpstream:
     ) -> None:
         writer = conn.writer
         if body is None or isinstance(body, bytes):
-            writer.write(head + body if body else head)
-            await self._drain(writer)
+            if body:
+                writer.writelines((head, body))
+            else:
+                writer.write(head)
+            await _drain(conn)
             return
         writer.write(head)
         chunked = head.endswith(b"transfer-encoding: chunked\r\n\r\n")
         async for piece in body:
             if not piece:
                 continue
-            writer.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
-            await self._drain(writer)
+            if chunked:
+                writer.writelines((b"%x\r\n" % len(piece), piece, b"\r\n"))
+            else:
+                writer.write(piece)
+            await _drain(conn)
         if chunked:
             writer.write(b"0\r\n\r\n")
-        await self._drain(writer)
-
-    async def _drain(self, writer: asyncio.StreamWriter) -> None:
-        if writer.transport.get_write_buffer_size() == 0:
-            return
-        try:
-            async with asyncio.timeout(self.timeout):
-                await writer.drain()
-        except TimeoutError as exc:
-            raise UpstreamTimeout(_WRITE_TIMEOUT) from exc
+        await _drain(conn)
 
     # -- the answer -------------------------------------------------------------------
 
     async def _read_head(self, conn: _Conn) -> tuple[int, list[tuple[bytes, bytes]], bool]:
         try:
-            async with asyncio.timeout(self.timeout):
-                while True:
-                    raw = await conn.reader.readuntil(b"\r\n\r\n")
-                    status, fields, closing = _parse_head(raw)
-                    if status >= 200 or status == 101:
-                        return status, fields, closing
-        except TimeoutError as exc:
-            raise UpstreamTimeout(_READ_TIMEOUT) from exc
+            while True:
+                raw = await conn.reader.readuntil(b"\r\n\r\n")
+                conn.touch()
+                status, fields, closing = _parse_head(raw)
+                if status >= 200 or status == 101:
+                    return status, fields, closing
         except asyncio.LimitOverrunError as exc:
             raise UpstreamError(_HEAD_TOO_LARGE) from exc
+
+
+async def _drain(conn: _Conn) -> None:
+    if conn.writer.transport.get_write_buffer_size():
+        await conn.writer.drain()
+    conn.touch()
 
 
 def _safe_target(target: bytes) -> bytes:
@@ -338,52 +382,48 @@ class _SocketResponse:
         conn = self.conn
         assert conn is not None
         reader = conn.reader
-        timeout = self.pool.timeout
+        touch = conn.touch
         try:
             if self.chunked:
                 while True:
-                    async with asyncio.timeout(timeout):
-                        line = await reader.readuntil(b"\r\n")
+                    line = await reader.readuntil(b"\r\n")
                     size = int(line.split(b";", 1)[0].strip(), 16)
                     if size == 0:
-                        async with asyncio.timeout(timeout):
-                            while await reader.readuntil(b"\r\n") != b"\r\n":
-                                pass  # trailers: not forwarded
+                        while await reader.readuntil(b"\r\n") != b"\r\n":
+                            pass  # trailers: not forwarded
                         break
                     while size:
-                        async with asyncio.timeout(timeout):
-                            data = await reader.read(min(size, _READ_SIZE))
+                        data = await reader.read(min(size, _READ_SIZE))
                         if not data:
                             raise asyncio.IncompleteReadError(_NOTHING, size)
+                        touch()
                         size -= len(data)
                         yield data
-                    async with asyncio.timeout(timeout):
-                        if await reader.readexactly(2) != b"\r\n":
-                            msg = "malformed chunk"
-                            raise UpstreamError(msg)
+                    if await reader.readexactly(2) != b"\r\n":
+                        raise UpstreamError(_BAD_CHUNK)
             elif self.length is not None:
                 remaining = self.length
                 while remaining:
-                    async with asyncio.timeout(timeout):
-                        data = await reader.read(min(remaining, _READ_SIZE))
+                    data = await reader.read(min(remaining, _READ_SIZE))
                     if not data:
                         raise asyncio.IncompleteReadError(_NOTHING, remaining)
+                    touch()
                     remaining -= len(data)
                     yield data
             else:
                 while True:
-                    async with asyncio.timeout(timeout):
-                        data = await reader.read(_READ_SIZE)
+                    data = await reader.read(_READ_SIZE)
                     if not data:
                         break
+                    touch()
                     yield data
-        except TimeoutError as exc:
-            raise UpstreamTimeout(_READ_TIMEOUT) from exc
         except UpstreamError:
             raise
         except (OSError, ValueError, asyncio.IncompleteReadError,
                 asyncio.LimitOverrunError) as exc:
-            raise UpstreamError(type(exc).__name__) from exc
+            raise conn.failure(exc) from exc
+        if conn.timed_out:  # read until close, ended by the watchdog
+            raise UpstreamTimeout(_READ_TIMEOUT)
         self.done = True
 
     async def aclose(self) -> None:
