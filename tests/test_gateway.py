@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -369,6 +371,44 @@ class TestBatches:
         assert message.startswith("requests.2.custom_id: custom_id `same` is already used by ")
         assert answer.headers[FINDINGS_HEADER] == b"BATCH001"
 
+    def test_duplicate_custom_id_follows_select_and_ignore(self, inner: Inner) -> None:
+        """BATCH001 is the registry's rule: --ignore BATCH001 lets the batch through."""
+        gateway = ValidatingMiddleware(inner, config=LintConfig(ignore=["BATCH001"]))
+        answer = call(gateway, batch(item("same"), item("same")), path="/v1/messages/batches")
+
+        assert answer.status == 200
+        assert FINDINGS_HEADER not in answer.headers
+
+    def test_item_structure_error_rejects_before_an_earlier_items_semantics(
+        self, inner: Inner
+    ) -> None:
+        """A structural error anywhere is what the API reports at creation."""
+        orphan = {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}
+        gateway = ValidatingMiddleware(inner, strict_batches=True)
+        answer = call(gateway, batch(item("a", messages=[orphan]), item("b", max_tokens="x")),
+                      path="/v1/messages/batches")
+
+        assert answer.json()["error"]["message"] == (
+            "requests.1.params.max_tokens: Input should be a valid integer")
+
+    def test_batch_policy(self, inner: Inner) -> None:
+        """Rejected at creation: structure and duplicate ids; forwarded: items that would fail."""
+        gateway = ValidatingMiddleware(inner)
+        orphan = {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}
+        cases = [
+            (batch(item("a"), item("b", max_tokens="x")), 400),
+            (batch(item("a"), item("a")), 400),
+            (batch(item("a", unknown_key=1)), 400),
+            (batch(item("a"), item("b", messages=[orphan])), 200),
+            (batch(item("a", temperature=1, top_p=0.5)), 200),
+        ]
+        statuses = [call(gateway, body, path="/v1/messages/batches").status
+                    for body, _ in cases]
+
+        assert statuses == [status for _, status in cases]
+
     @pytest.mark.parametrize(
         ("body", "message"),
         [
@@ -594,6 +634,32 @@ class TestEnvelope:
 
         assert answer.json()["error"]["message"] == "aaa_unknown: Extra inputs are not permitted"
         assert answer.headers[FINDINGS_HEADER] == b"SCH002,SCH006"
+
+    def test_structural_error_is_reported_before_semantic_ones(self, inner: Inner) -> None:
+        """An image/bmp image is the schema's error, as the API answers, not the media rule's."""
+        image = {"type": "image", "source": {"type": "base64", "media_type": "image/bmp",
+                                             "data": "AAAA"}}
+        body = {**VALID, "messages": [{"role": "user", "content": [image]}]}
+        answer = call(ValidatingMiddleware(inner), dumps(body))
+
+        message = answer.json()["error"]["message"]
+        assert message.startswith("messages.0.content.0.image.source.base64.media_type: ")
+        codes = answer.headers[FINDINGS_HEADER].split(b",")
+        assert codes[0] == b"SCH004"
+        assert b"MED005" in codes
+
+    def test_findings_header_lists_codes_only(self, inner: Inner) -> None:
+        """Every entry of the findings header is a rule code."""
+        gateway = ValidatingMiddleware(inner, mode="report")
+        bodies = [
+            dumps({**VALID, "temperature": 3, "zz": 1}),
+            batch(item("same"), item("same", max_tokens="x")),
+        ]
+        for body, path in zip(bodies, ["/v1/messages", "/v1/messages/batches"], strict=True):
+            answer = call(gateway, body, path=path, headers=headers_for(version=False))
+            codes = answer.headers[FINDINGS_HEADER].decode().split(",")
+            assert codes
+            assert all(re.fullmatch(r"[A-Z]+[0-9]{3}", code) for code in codes), codes
 
     def test_invalid_json_has_no_path(self, inner: Inner) -> None:
         """A body that is not JSON gets the API's prefix and no path."""
@@ -1068,10 +1134,65 @@ class TestServeCommand:
 
         assert code == 0
         assert (seen["host"], seen["port"], seen["access_log"]) == ("127.0.0.1", 9, False)
+        # The upstream's Server and Date are forwarded: uvicorn must not add its own.
+        assert (seen["server_header"], seen["date_header"]) == (False, False)
         app = seen["app"]
         assert isinstance(app, ValidatingMiddleware)
         assert (app.mode, app.max_body_bytes) == ("report", 1000)
         assert CONTEXT_BETA in app.config.betas
+        assert (app.strict_batches, app.config.strict_unknown) == (False, False)
+        assert app.app.upstream.timeout == 600.0
+
+    def test_options_reach_the_app(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """--upstream-timeout, --strict-batches and --strict-unknown configure the proxy."""
+        seen: dict[str, Any] = {}
+        monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+
+        code, _, _ = run_cli(["serve", "--upstream", "http://127.0.0.1:1",
+                              "--upstream-timeout", "2.5", "--strict-batches",
+                              "--strict-unknown"])
+
+        app = seen["app"]
+        assert code == 0
+        assert app.app.upstream.timeout == 2.5
+        assert app.strict_batches is True
+        assert app.config.strict_unknown is True
+
+    def test_workers_run_a_factory_with_the_same_settings(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """--workers N hands uvicorn an import string; each worker builds the same app."""
+        from messages_schema import _cmd_serve
+
+        seen: dict[str, Any] = {}
+        monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+        monkeypatch.delenv(_cmd_serve.SETTINGS_ENV, raising=False)
+
+        code, _, _ = run_cli(["serve", "--upstream", "http://127.0.0.1:1", "--workers", "3",
+                              "--mode", "report", "--beta", CONTEXT_BETA,
+                              "--upstream-timeout", "7", "--strict-batches"])
+        monkeypatch.setenv(_cmd_serve.SETTINGS_ENV, os.environ[_cmd_serve.SETTINGS_ENV])
+        worker = _cmd_serve.worker_app()
+
+        assert code == 0
+        assert (seen["app"], seen["factory"], seen["workers"]) == (
+            "messages_schema._cmd_serve:worker_app", True, 3)
+        assert (seen["server_header"], seen["date_header"]) == (False, False)
+        assert isinstance(worker, ValidatingMiddleware)
+        assert (worker.mode, worker.strict_batches) == ("report", True)
+        assert CONTEXT_BETA in worker.config.betas
+        assert worker.app.upstream.timeout == 7.0
+
+    @pytest.mark.parametrize("argv", [["--workers", "0"], ["--upstream-timeout", "0"],
+                                      ["--upstream-timeout", "-1"]])
+    def test_bad_numbers_exit_2(self, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
+        """Workers and the timeout must be positive."""
+        monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+
+        code, _, err = run_cli(["serve", "--upstream", "http://127.0.0.1:1", *argv])
+
+        assert code == 2
+        assert argv[0] in err
 
     def test_bad_upstream_exits_2(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """An upstream that is not a URL is a usage error."""

@@ -217,6 +217,8 @@ class Forwarder:
             watcher.cancel()
         if exchange.client_gone:
             self._note(exchange, "client_disconnected")
+            if exchange.tap is not None:  # what passed before the client left
+                await self._report(exchange, exchange.status, exchange.tap)
 
     async def _exchange(
         self, exchange: _Exchange, send: Send, body: bytes | AsyncIterator[bytes] | None
@@ -243,7 +245,8 @@ class Forwarder:
             return
         chunks: Any = response.chunks()  # an async generator: closed below
         try:
-            tap = self._tap(scope, response)
+            tap = exchange.tap = self._tap(scope, response)
+            exchange.status = response.status
             out_headers = _response_headers(response.headers)
             await send({"type": "http.response.start", "status": response.status,
                         "headers": out_headers})
@@ -345,7 +348,8 @@ class _ClientGone(Exception):  # noqa: N818 - a state, not an error
 class _Exchange:
     """The state of one proxied request shared by the proxy and its watcher."""
 
-    __slots__ = ("body_done", "client_gone", "finished", "record", "responded", "scope")
+    __slots__ = ("body_done", "client_gone", "finished", "record", "responded", "scope",
+                 "status", "tap")
 
     def __init__(self, scope: Scope, record: Record | None) -> None:
         self.scope = scope
@@ -354,6 +358,8 @@ class _Exchange:
         self.client_gone = False
         self.finished = False
         self.responded = False
+        self.tap: _Tap | None = None
+        self.status = 0
 
     def gone(self) -> None:
         self.client_gone = True
