@@ -172,14 +172,19 @@ async def send_error(
     return request_id
 
 
-_date_cache: list[Any] = [0, b""]
+_date_cache: list[Any] = [-1.0, b""]
 
 
 def http_date() -> bytes:
-    """The current time as an HTTP ``Date`` value (computed at most once a second)."""
-    now = int(time.time())
-    if _date_cache[0] != now:
-        _date_cache[0], _date_cache[1] = now, formatdate(now, usegmt=True).encode()
+    """
+    The current time as an HTTP ``Date`` value, formatted at most once a second.
+
+    A response header, never a verdict: ``email.utils.formatdate`` reads the wall clock
+    (verdicts take the day from `messages_schema.config.utc_today` only).
+    """
+    now = time.monotonic()
+    if now - _date_cache[0] >= 1.0:
+        _date_cache[0], _date_cache[1] = now, formatdate(usegmt=True).encode()
     value: bytes = _date_cache[1]
     return value
 
