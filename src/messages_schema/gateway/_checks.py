@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import concurrent.futures.process
+import contextlib
 import datetime as dt
 import functools
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeAlias
@@ -183,7 +185,15 @@ def normalize(normalizer: Normalizer, value: Any, kind: str) -> bytes | None:
 _WORKER: dict[str, Any] = {}
 
 
+#: How much less CPU priority a checking worker takes than the serving process.
+_WORKER_NICENESS: Final = 10
+
+
 def _init_worker(config: LintConfig, strict_batches: bool) -> None:
+    # A large check is batch work; the serving loop next to it is latency work. On a
+    # busy machine the scheduler should run the loop first, so streams keep flowing.
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(_WORKER_NICENESS)
     _WORKER.update(config=config, strict=strict_batches, checkers={})
     _worker_checker(config.today).warm_up()
 
@@ -216,8 +226,8 @@ class CheckPool:
     A bounded pool of worker processes that check large bodies.
 
     Started on first use (or by `start`), with the ``spawn`` method (no fork of a
-    threaded server); each worker is replaced after `TASKS_PER_WORKER` bodies, so the
-    memory a huge batch left behind is returned.
+    threaded server), at a lower CPU priority than the server; each worker is replaced
+    after `TASKS_PER_WORKER` bodies, so the memory a huge batch left behind is returned.
     """
 
     TASKS_PER_WORKER: Final = 64

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: Largest response head (status line and headers) accepted.
 _HEAD_LIMIT: Final = 64 * 1024
+#: Largest piece of a request body written to the socket at once.
+_WRITE_SLICE: Final = 256 * 1024
 #: Most bytes handed on per read of a response body.
 _READ_SIZE: Final = 64 * 1024
 #: Headers a client sends that describe its own connection or request framing; the
@@ -279,10 +281,16 @@ class SocketUpstream:
     ) -> None:
         writer = conn.writer
         if body is None or isinstance(body, bytes):
-            if body:
-                writer.writelines((head, body))
-            else:
+            if not body:
                 writer.write(head)
+            elif len(body) <= _WRITE_SLICE:
+                writer.writelines((head, body))
+            else:  # a large body in slices: no 10 MB copies on the event loop
+                writer.write(head)
+                view = memoryview(body)
+                for start in range(0, len(body), _WRITE_SLICE):
+                    writer.write(view[start : start + _WRITE_SLICE])
+                    await _drain(conn)
             await _drain(conn)
             return
         writer.write(head)
