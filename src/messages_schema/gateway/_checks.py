@@ -227,10 +227,11 @@ class CheckPool:
 
     Started on first use (or by `start`), with the ``spawn`` method (no fork of a
     threaded server), at a lower CPU priority than the server; each worker is replaced
-    after `TASKS_PER_WORKER` bodies, so the memory a huge batch left behind is returned.
+    after `TASKS_PER_WORKER` bodies, so the memory huge batches left behind is returned
+    now and then (a replacement takes a second to start: not after every few bodies).
     """
 
-    TASKS_PER_WORKER: Final = 64
+    TASKS_PER_WORKER: Final = 1000
 
     def __init__(self, config: LintConfig, *, strict_batches: bool, processes: int) -> None:
         self.config = config
