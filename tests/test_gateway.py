@@ -121,8 +121,14 @@ def call(
     headers: list[tuple[bytes, bytes]] | None = None,
     scope_extra: dict[str, Any] | None = None,
     disconnect_first: bool = False,
+    settle: float = 0.0,
 ) -> Answer:
-    """Run one HTTP request through *app*; *body* is sent in *chunks* when given."""
+    """
+    Run one HTTP request through *app*; *body* is sent in *chunks* when given.
+
+    *settle* keeps the event loop running that long after the app returned (for work it
+    deferred, such as a stream's response check).
+    """
     if chunks is None:
         chunks = [dumps(VALID) if body is None else body]
     if headers is None:
@@ -162,7 +168,11 @@ def call(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    async def run() -> None:
+        await app(scope, receive, send)
+        await asyncio.sleep(settle)
+
+    asyncio.run(run())
     start = next((m for m in sent if m["type"] == "http.response.start"), None)
     return Answer(
         status=None if start is None else start["status"],
@@ -1063,7 +1073,9 @@ class TestProxy:
         upstream = Upstream(lambda r: httpx.Response(
             200, headers={"content-type": "text/event-stream"},
             stream=Chunks(*[stream[i : i + 17] for i in range(0, len(stream), 17)])))
-        answer = call(proxy(upstream), dumps({**VALID, "stream": True}))
+        app = proxy(upstream)
+        answer = call(app, dumps({**VALID, "stream": True}), settle=0.2)  # checked a bit later
+        app.app.wait_for_checks()
 
         assert answer.body == stream
         (line,) = [line for line in log_lines(gateway_logs) if line["event"] == "response"]

@@ -220,6 +220,7 @@ def test_client_cutting_a_stream_is_not_a_broken_stream(
     wait_for(lambda: lines(logs, "request"))
     (line,) = lines(logs, "request")
     assert (line["status"], line["outcome"]) == (200, "client_disconnected")
+    wait_for(lambda: lines(logs, "response"))  # a stream is checked a little later
     (checked,) = lines(logs, "response")
     assert checked["client_disconnected"] is True
     assert "SSE011" not in checked["codes"]
@@ -257,6 +258,7 @@ def test_upstream_cutting_a_stream_is_a_broken_stream(
     wait_for(lambda: lines(logs, "request"))
     (line,) = lines(logs, "request")
     assert line["outcome"] == "upstream_broken"
+    wait_for(lambda: lines(logs, "response"))  # a stream is checked a little later
     (checked,) = lines(logs, "response")
     assert checked["client_disconnected"] is False
     assert "SSE011" in checked["codes"]

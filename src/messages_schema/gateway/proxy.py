@@ -11,8 +11,12 @@ as soon as the client leaves, and its log line says how each request ended (see
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
 import logging
-from collections.abc import AsyncIterator, Iterable
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final
 
 from messages_schema.config import LintConfig
@@ -25,6 +29,7 @@ from messages_schema.gateway._errors import (
     Scope,
     Send,
     http_date,
+    json_line,
     send_error,
 )
 from messages_schema.gateway._log import RECORD_KEY, Record, emit
@@ -59,8 +64,13 @@ HOP_BY_HOP: Final = frozenset(
     }
 )
 
-#: Largest response checked on the event loop itself; bigger ones go to a thread.
+#: Largest JSON answer checked on the event loop itself; bigger ones, and event streams,
+#: go to the background thread.
 _INLINE_CHECK_BYTES: Final = 64 * 1024
+#: Most response checks waiting (deferred, or for the background thread).
+_BACKGROUND_LIMIT: Final = 1000
+#: How long after a small stream ended it is checked on the event loop.
+_DEFERRED_CHECK_SECONDS: Final = 0.05
 #: Most bytes of a response body kept aside for report-only response checks.
 _RESPONSE_TAP_LIMIT: Final = 64 * 1024 * 1024
 #: Stream findings that only say the stream ended early: not the upstream's fault when
@@ -168,6 +178,9 @@ class Forwarder:
         self.check_responses = check_responses
         self.linter = Linter(config)
         self.logger = logger
+        self._background: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pending = 0
+        self._lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer lifespan events; proxy HTTP requests; ignore websockets."""
@@ -185,6 +198,8 @@ class Forwarder:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.upstream.aclose()
+                if self._background is not None:
+                    self._background.shutdown(wait=False)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -316,17 +331,59 @@ class Forwarder:
         return _Tap(kind, _encoding.tokens(codings))
 
     async def _report(self, exchange: _Exchange, status: int, tap: _Tap) -> None:
-        cut = exchange.client_gone
-        if tap.size <= _INLINE_CHECK_BYTES:  # cheaper than a thread hop
-            findings, reason = tap.findings(self.linter)
-        else:  # do not hold the event loop (other streams) for a long lint
-            findings, reason = await asyncio.to_thread(tap.findings, self.linter)
+        """
+        Check the copy of an answer and log what was found; report-only.
+
+        Checks never stand in the way of the next request. A small JSON answer is checked
+        at once (tens of microseconds). A small event stream (a quarter to a millisecond)
+        is checked on the event loop `_DEFERRED_CHECK_SECONDS` after it ended: a client's
+        next request, typically sent at once on the same connection, is served first.
+        A large answer is checked on the proxy's one background thread. At most
+        `_BACKGROUND_LIMIT` checks wait; past it an answer goes unchecked
+        (``"reason": "busy"``) rather than queued without bound.
+        """
+        job = functools.partial(self._check_and_log, str(exchange.scope.get("path", "")),
+                                status, tap, exchange.client_gone)
+        small = tap.size <= _INLINE_CHECK_BYTES
+        if small and tap.kind != "stream":
+            job()
+            return
+        with self._lock:
+            busy = self._pending >= _BACKGROUND_LIMIT
+            if not busy:
+                self._pending += 1
+        if busy:
+            self._log_response(job.args[0], status, tap, job.args[3], [], "busy")
+            return
+        if small:
+            asyncio.get_running_loop().call_later(_DEFERRED_CHECK_SECONDS, self._run, job)
+            return
+        if self._background is None:
+            self._background = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="messages-schema-response-check")
+        self._background.submit(self._run, job)
+
+    def _run(self, job: Callable[[], None]) -> None:
+        try:
+            job()
+        except Exception:  # report-only: a failing check must not take anything down
+            self.logger.error(json_line({"event": "response_check_failed"}))
+        finally:
+            with self._lock:  # on the loop or the background thread
+                self._pending -= 1
+
+    def _check_and_log(self, path: str, status: int, tap: _Tap, cut: bool) -> None:
+        findings, reason = tap.findings(self.linter)
         if cut and tap.kind == "stream":
             # The client hung up: that the stream has no end is not the upstream's doing.
             findings = [f for f in findings if f.code not in _END_OF_STREAM_CODES]
+        self._log_response(path, status, tap, cut, findings, reason)
+
+    def _log_response(self, path: str, status: int, tap: _Tap, cut: bool,
+                      findings: list[Finding], reason: str | None) -> None:
         fields: dict[str, Any] = {
             "event": "response",
-            "path": str(exchange.scope.get("path", "")),
+            "path": path,
             "status": status,
             "kind": tap.kind,
             "checked": reason is None,
@@ -339,6 +396,15 @@ class Forwarder:
         if reason is not None:
             fields["reason"] = reason
         emit(self.logger, logging.WARNING if findings else logging.INFO, fields)
+
+    def wait_for_checks(self, timeout: float = 5.0) -> None:
+        """Block until every response check queued so far has run (for tests)."""
+        deadline = time.monotonic() + timeout
+        while self._pending:
+            if time.monotonic() > deadline:
+                msg = f"{self._pending} response checks still pending"
+                raise TimeoutError(msg)
+            time.sleep(0.005)
 
 
 class _ClientGone(Exception):  # noqa: N818 - a state, not an error
