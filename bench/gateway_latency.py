@@ -21,8 +21,8 @@ interleaved (direct, proxied, direct, ...) so drifts in machine load hit both se
 alike, after a warm-up. Payloads come from ``bench/payloads.py`` (deterministic); the
 day is pinned to 2026-12-01.
 
-    python bench/gateway_latency.py [--requests 400] [--seconds 3] [--workers 1]
-                                    [--mode enforce] [--markdown]
+    python bench/gateway_latency.py [--requests 500] [--rounds 5] [--seconds 3]
+                                    [--workers 1] [--mode enforce] [--json PATH]
 """
 
 from __future__ import annotations
@@ -239,9 +239,11 @@ def throughput(port: int, body: bytes, clients: int, seconds: float, delay: floa
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="latency rounds; sizes take turns so load bursts hit all alike")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--mode", default="enforce", choices=("enforce", "report", "normalize"))
     parser.add_argument("--api-delay", type=float, default=0.1, metavar="SECONDS",
@@ -273,9 +275,19 @@ def main() -> int:
         wait_port(proxy_port, deadline)
         time.sleep(3.0)  # let the check workers start (they are spawned at startup)
         direct, proxied = Conn(up_port), Conn(proxy_port)
+        # Sizes take turns over --rounds rounds, so a burst of load elsewhere on the
+        # machine falls on all of them alike rather than on one.
+        series: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n, _ in sizes}
+        for _ in range(args.rounds):
+            for name, body in sizes:
+                n = args.requests if len(body) < 500_000 else max(args.requests // 4, 50)
+                d, p = paired(direct, proxied, body, max(n // args.rounds, 10),
+                              args.warmup // args.rounds)
+                series[name][0].extend(d)
+                series[name][1].extend(p)
         for name, body in sizes:
-            n = args.requests if len(body) < 500_000 else max(args.requests // 4, 50)
-            d, p = paired(direct, proxied, body, n, args.warmup)
+            d, p = series[name]
+            n = len(d)
             diffs = [b - a for a, b in zip(d, p, strict=True)]
             results["latency"].append({
                 "payload": name, "bytes": len(body), "requests": n,
@@ -285,7 +297,12 @@ def main() -> int:
                 "pairwise_p50": percentile(diffs, .5),
             })
         stream_body = orjson.dumps({**payloads.small_request(), "stream": True})
-        d, p = paired(direct, proxied, stream_body, args.requests, args.warmup, ttfb=True)
+        d, p = [], []
+        for _ in range(args.rounds):
+            rd, rp = paired(direct, proxied, stream_body, args.requests // args.rounds,
+                            args.warmup // args.rounds, ttfb=True)
+            d.extend(rd)
+            p.extend(rp)
         results["ttfb"] = {"direct_p50": percentile(d, .5), "proxy_p50": percentile(p, .5),
                            "added_p50": percentile(p, .5) - percentile(d, .5),
                            "added_p99": percentile(p, .99) - percentile(d, .99)}
