@@ -123,7 +123,7 @@ def make_proxy_app(
         check_responses: Lint upstream answers (report-only).
         logger: Where log lines go (default ``messages_schema.gateway``).
         timeout: Seconds to wait for the upstream's next bytes (504 before the answer
-            starts; a cut answer after).
+            starts; a cut answer after). A given *client* uses its own timeouts instead.
         strict_batches: Passed to `ValidatingMiddleware`.
         check_processes: Passed to `ValidatingMiddleware`.
 
