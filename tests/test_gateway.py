@@ -816,6 +816,64 @@ class TestNormalizeMode:
             ValidatingMiddleware(inner, mode="strict")  # type: ignore[arg-type]
 
 
+# -- large bodies: checked off the event loop -------------------------------------------------
+
+
+def large(**overrides: Any) -> dict[str, Any]:
+    """A valid request of about 300 KB: over the inline limit."""
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": "x" * 3000}
+             for i in range(99)]
+    return {**VALID, "messages": turns, **overrides}
+
+
+class TestLargeBodies:
+    def test_checked_in_a_worker_process(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """A large body is checked in a worker process: same verdicts, same messages."""
+        gateway = ValidatingMiddleware(inner, mode="normalize")
+        try:
+            bad = call(gateway, dumps(large(max_tokens="x")))
+            good = call(gateway, dumps(large(system="Be brief.")))
+        finally:
+            gateway.close()
+
+        assert len(dumps(large())) > 256 * 1024
+        assert bad.status == 400
+        assert bad.json()["error"]["message"] == "max_tokens: Input should be a valid integer"
+        assert good.status == 200
+        assert json.loads(inner.calls[0][1]) == normalize_request(large(system="Be brief."))
+        assert [line["checked_in"] for line in log_lines(gateway_logs)] == ["process"] * 2
+
+    def test_an_unpicklable_normalizer_runs_in_a_thread(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """A lambda cannot go to a process: the large body is checked in a thread instead."""
+        gateway = ValidatingMiddleware(
+            inner, mode="normalize", normalizer=lambda body: {**body, "metadata": {}})
+        try:
+            answer = call(gateway, dumps(large()))
+        finally:
+            gateway.close()
+
+        assert answer.status == 200
+        assert json.loads(inner.calls[0][1])["metadata"] == {}
+        assert log_lines(gateway_logs)[0]["checked_in"] == "thread"
+
+    def test_without_worker_processes_a_thread_checks(self, inner: Inner) -> None:
+        """check_processes=0 checks large bodies in a thread."""
+        gateway = ValidatingMiddleware(inner, check_processes=0)
+
+        assert call(gateway, dumps(large(max_tokens="x"))).status == 400
+        assert call(gateway, dumps(large())).status == 200
+
+    @pytest.mark.parametrize("bad", [-1, 1.5, True, "2"])
+    def test_bad_process_count_is_a_config_error(self, inner: Inner, bad: Any) -> None:
+        """check_processes must be 0 or a positive integer."""
+        with pytest.raises(ConfigError, match="check_processes"):
+            ValidatingMiddleware(inner, check_processes=bad)
+
+
 # -- forwarding -----------------------------------------------------------------------------
 
 
