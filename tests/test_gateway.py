@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import io
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -118,8 +121,14 @@ def call(
     headers: list[tuple[bytes, bytes]] | None = None,
     scope_extra: dict[str, Any] | None = None,
     disconnect_first: bool = False,
+    settle: float = 0.0,
 ) -> Answer:
-    """Run one HTTP request through *app*; *body* is sent in *chunks* when given."""
+    """
+    Run one HTTP request through *app*; *body* is sent in *chunks* when given.
+
+    *settle* keeps the event loop running that long after the app returned (for work it
+    deferred, such as a stream's response check).
+    """
     if chunks is None:
         chunks = [dumps(VALID) if body is None else body]
     if headers is None:
@@ -159,7 +168,11 @@ def call(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    async def run() -> None:
+        await app(scope, receive, send)
+        await asyncio.sleep(settle)
+
+    asyncio.run(run())
     start = next((m for m in sent if m["type"] == "http.response.start"), None)
     return Answer(
         status=None if start is None else start["status"],
@@ -228,7 +241,7 @@ class TestRoutes:
             ("GET", "/v1/messages/batches"),
             ("POST", "/v1/messages/batches/msgbatch_01/cancel"),
             ("POST", "/v1/complete"),
-            ("POST", "/v1/messages/"),
+            ("POST", "/v1/messages/batches/x"),
         ]:
             answer = call(gateway, b"not json at all", path=path, method=method,
                           headers=headers_for(version=False))
@@ -259,9 +272,33 @@ class TestNonHttpScopes:
             raise AssertionError(message)
 
         scope = {"type": scope_type, "path": "/v1/messages", "method": "POST"}
-        asyncio.run(ValidatingMiddleware(inner)(scope, receive, send))
+        asyncio.run(ValidatingMiddleware(inner, check_processes=0)(scope, receive, send))
 
         assert inner.raw == [(scope, receive, send)]
+
+    def test_lifespan_starts_and_stops_the_checking_processes(self, inner: Inner) -> None:
+        """With worker processes, lifespan startup starts them and shutdown stops them."""
+        gateway = ValidatingMiddleware(inner)
+        events = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+        started: list[bool] = []
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            await receive()
+            started.append(gateway._pool is not None and gateway._pool._executor is not None)
+            await receive()
+
+        async def receive() -> dict[str, Any]:
+            return events.pop(0)
+
+        async def send(message: dict[str, Any]) -> None:
+            raise AssertionError(message)
+
+        gateway.app = app
+        asyncio.run(gateway({"type": "lifespan"}, receive, send))
+
+        assert started == [True]
+        assert gateway._pool is not None
+        assert gateway._pool._executor is None
 
 
 # -- batches --------------------------------------------------------------------------------
@@ -342,7 +379,45 @@ class TestBatches:
         assert answer.status == 400
         message = answer.json()["error"]["message"]
         assert message.startswith("requests.2.custom_id: custom_id `same` is already used by ")
-        assert answer.headers[FINDINGS_HEADER] == b"duplicate-custom-id"
+        assert answer.headers[FINDINGS_HEADER] == b"BATCH001"
+
+    def test_duplicate_custom_id_follows_select_and_ignore(self, inner: Inner) -> None:
+        """BATCH001 is the registry's rule: --ignore BATCH001 lets the batch through."""
+        gateway = ValidatingMiddleware(inner, config=LintConfig(ignore=["BATCH001"]))
+        answer = call(gateway, batch(item("same"), item("same")), path="/v1/messages/batches")
+
+        assert answer.status == 200
+        assert FINDINGS_HEADER not in answer.headers
+
+    def test_item_structure_error_rejects_before_an_earlier_items_semantics(
+        self, inner: Inner
+    ) -> None:
+        """A structural error anywhere is what the API reports at creation."""
+        orphan = {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}
+        gateway = ValidatingMiddleware(inner, strict_batches=True)
+        answer = call(gateway, batch(item("a", messages=[orphan]), item("b", max_tokens="x")),
+                      path="/v1/messages/batches")
+
+        assert answer.json()["error"]["message"] == (
+            "requests.1.params.max_tokens: Input should be a valid integer")
+
+    def test_batch_policy(self, inner: Inner) -> None:
+        """Rejected at creation: structure and duplicate ids; forwarded: items that would fail."""
+        gateway = ValidatingMiddleware(inner)
+        orphan = {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}
+        cases = [
+            (batch(item("a"), item("b", max_tokens="x")), 400),
+            (batch(item("a"), item("a")), 400),
+            (batch(item("a", unknown_key=1)), 400),
+            (batch(item("a"), item("b", messages=[orphan])), 200),
+            (batch(item("a", temperature=1, top_p=0.5)), 200),
+        ]
+        statuses = [call(gateway, body, path="/v1/messages/batches").status
+                    for body, _ in cases]
+
+        assert statuses == [status for _, status in cases]
 
     @pytest.mark.parametrize(
         ("body", "message"),
@@ -463,13 +538,18 @@ class TestVersionHeader:
 
         assert answer.status == 200
 
-    def test_report_mode_forwards_and_reports(self, inner: Inner) -> None:
-        """In report mode a missing version is forwarded and named in the findings header."""
+    def test_report_mode_forwards_and_logs_it(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """Report mode forwards a missing version; the log says so (the header: codes only)."""
         gateway = ValidatingMiddleware(inner, mode="report")
         answer = call(gateway, headers=headers_for(version=False))
 
         assert answer.status == 200
-        assert answer.headers[FINDINGS_HEADER] == b"missing-anthropic-version"
+        assert FINDINGS_HEADER not in answer.headers
+        (line,) = log_lines(gateway_logs)
+        assert line["anthropic_version"] == "missing"
+        assert line["codes"] == []
 
 
 class TestBetaHeader:
@@ -564,6 +644,32 @@ class TestEnvelope:
 
         assert answer.json()["error"]["message"] == "aaa_unknown: Extra inputs are not permitted"
         assert answer.headers[FINDINGS_HEADER] == b"SCH002,SCH006"
+
+    def test_structural_error_is_reported_before_semantic_ones(self, inner: Inner) -> None:
+        """An image/bmp image is the schema's error, as the API answers, not the media rule's."""
+        image = {"type": "image", "source": {"type": "base64", "media_type": "image/bmp",
+                                             "data": "AAAA"}}
+        body = {**VALID, "messages": [{"role": "user", "content": [image]}]}
+        answer = call(ValidatingMiddleware(inner), dumps(body))
+
+        message = answer.json()["error"]["message"]
+        assert message.startswith("messages.0.content.0.image.source.base64.media_type: ")
+        codes = answer.headers[FINDINGS_HEADER].split(b",")
+        assert codes[0] == b"SCH004"
+        assert b"MED005" in codes
+
+    def test_findings_header_lists_codes_only(self, inner: Inner) -> None:
+        """Every entry of the findings header is a rule code."""
+        gateway = ValidatingMiddleware(inner, mode="report")
+        bodies = [
+            dumps({**VALID, "temperature": 3, "zz": 1}),
+            batch(item("same"), item("same", max_tokens="x")),
+        ]
+        for body, path in zip(bodies, ["/v1/messages", "/v1/messages/batches"], strict=True):
+            answer = call(gateway, body, path=path, headers=headers_for(version=False))
+            codes = answer.headers[FINDINGS_HEADER].decode().split(",")
+            assert codes
+            assert all(re.fullmatch(r"[A-Z]+[0-9]{3}", code) for code in codes), codes
 
     def test_invalid_json_has_no_path(self, inner: Inner) -> None:
         """A body that is not JSON gets the API's prefix and no path."""
@@ -710,6 +816,64 @@ class TestNormalizeMode:
             ValidatingMiddleware(inner, mode="strict")  # type: ignore[arg-type]
 
 
+# -- large bodies: checked off the event loop -------------------------------------------------
+
+
+def large(**overrides: Any) -> dict[str, Any]:
+    """A valid request of about 300 KB: over the inline limit."""
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": "x" * 3000}
+             for i in range(99)]
+    return {**VALID, "messages": turns, **overrides}
+
+
+class TestLargeBodies:
+    def test_checked_in_a_worker_process(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """A large body is checked in a worker process: same verdicts, same messages."""
+        gateway = ValidatingMiddleware(inner, mode="normalize")
+        try:
+            bad = call(gateway, dumps(large(max_tokens="x")))
+            good = call(gateway, dumps(large(system="Be brief.")))
+        finally:
+            gateway.close()
+
+        assert len(dumps(large())) > 256 * 1024
+        assert bad.status == 400
+        assert bad.json()["error"]["message"] == "max_tokens: Input should be a valid integer"
+        assert good.status == 200
+        assert json.loads(inner.calls[0][1]) == normalize_request(large(system="Be brief."))
+        assert [line["checked_in"] for line in log_lines(gateway_logs)] == ["process"] * 2
+
+    def test_an_unpicklable_normalizer_runs_in_a_thread(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """A lambda cannot go to a process: the large body is checked in a thread instead."""
+        gateway = ValidatingMiddleware(
+            inner, mode="normalize", normalizer=lambda body: {**body, "metadata": {}})
+        try:
+            answer = call(gateway, dumps(large()))
+        finally:
+            gateway.close()
+
+        assert answer.status == 200
+        assert json.loads(inner.calls[0][1])["metadata"] == {}
+        assert log_lines(gateway_logs)[0]["checked_in"] == "thread"
+
+    def test_without_worker_processes_a_thread_checks(self, inner: Inner) -> None:
+        """check_processes=0 checks large bodies in a thread."""
+        gateway = ValidatingMiddleware(inner, check_processes=0)
+
+        assert call(gateway, dumps(large(max_tokens="x"))).status == 400
+        assert call(gateway, dumps(large())).status == 200
+
+    @pytest.mark.parametrize("bad", [-1, 1.5, True, "2"])
+    def test_bad_process_count_is_a_config_error(self, inner: Inner, bad: Any) -> None:
+        """check_processes must be 0 or a positive integer."""
+        with pytest.raises(ConfigError, match="check_processes"):
+            ValidatingMiddleware(inner, check_processes=bad)
+
+
 # -- forwarding -----------------------------------------------------------------------------
 
 
@@ -750,13 +914,15 @@ class TestForwarding:
         assert inner.calls == []
         assert log_lines(gateway_logs)[0]["decision"] == "disconnect"
 
-    def test_compressed_body_is_forwarded_unchecked(self, inner: Inner) -> None:
-        """A Content-Encoding body cannot be read here, so it is forwarded as it is."""
-        headers = headers_for(extra=[(b"content-encoding", b"gzip")])
-        answer = call(ValidatingMiddleware(inner), b"\x1f\x8b not really gzip", headers=headers)
+    def test_compressed_body_is_forwarded_compressed(self, inner: Inner) -> None:
+        """A valid gzip body is checked decoded and forwarded as the bytes that came."""
+        body = gzip.compress(dumps(VALID))
+        headers = headers_for(length=len(body), extra=[(b"content-encoding", b"gzip")])
+        answer = call(ValidatingMiddleware(inner), body, headers=headers)
 
         assert answer.status == 200
-        assert inner.calls[0][1] == b"\x1f\x8b not really gzip"
+        assert inner.calls[0][1] == body
+        assert (b"content-encoding", b"gzip") in inner.calls[0][0]["headers"]
 
 
 # -- logging --------------------------------------------------------------------------------
@@ -774,9 +940,9 @@ class TestLogging:
 
         ok, bad = log_lines(gateway_logs)
         assert set(ok) == {"event", "method", "path", "status", "ms", "mode", "decision",
-                           "findings", "codes"}
-        assert (ok["status"], ok["decision"], ok["findings"], ok["codes"]) == (
-            200, "forward", 0, []
+                           "outcome", "findings", "codes"}
+        assert (ok["status"], ok["decision"], ok["outcome"], ok["findings"], ok["codes"]) == (
+            200, "forward", "complete", 0, []
         )
         assert (bad["status"], bad["decision"], bad["codes"]) == (400, "reject", ["SCH003"])
         assert bad["request_id"].startswith("req_gw_")
@@ -965,7 +1131,9 @@ class TestProxy:
         upstream = Upstream(lambda r: httpx.Response(
             200, headers={"content-type": "text/event-stream"},
             stream=Chunks(*[stream[i : i + 17] for i in range(0, len(stream), 17)])))
-        answer = call(proxy(upstream), dumps({**VALID, "stream": True}))
+        app = proxy(upstream)
+        answer = call(app, dumps({**VALID, "stream": True}), settle=0.2)  # checked a bit later
+        app.app.wait_for_checks()
 
         assert answer.body == stream
         (line,) = [line for line in log_lines(gateway_logs) if line["event"] == "response"]
@@ -979,8 +1147,8 @@ class TestProxy:
 
         assert [line["event"] for line in log_lines(gateway_logs)] == ["request"]
 
-    def test_lifespan_closes_its_own_client(self) -> None:
-        """The proxy answers lifespan startup and shutdown."""
+    def test_lifespan_answers_startup_and_shutdown(self) -> None:
+        """The proxy answers lifespan startup and shutdown (and closes its connections)."""
         app = make_proxy_app("http://upstream.test", mode=None)
         messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
         sent: list[dict[str, Any]] = []
@@ -996,7 +1164,6 @@ class TestProxy:
         assert [m["type"] for m in sent] == [
             "lifespan.startup.complete", "lifespan.shutdown.complete"
         ]
-        assert app.client.is_closed
 
     @pytest.mark.parametrize("upstream", ["ftp://x", "api.anthropic.com"])
     def test_bad_upstream_is_a_config_error(self, upstream: str) -> None:
@@ -1037,10 +1204,65 @@ class TestServeCommand:
 
         assert code == 0
         assert (seen["host"], seen["port"], seen["access_log"]) == ("127.0.0.1", 9, False)
+        # The upstream's Server and Date are forwarded: uvicorn must not add its own.
+        assert (seen["server_header"], seen["date_header"]) == (False, False)
         app = seen["app"]
         assert isinstance(app, ValidatingMiddleware)
         assert (app.mode, app.max_body_bytes) == ("report", 1000)
         assert CONTEXT_BETA in app.config.betas
+        assert (app.strict_batches, app.config.strict_unknown) == (False, False)
+        assert app.app.upstream.timeout == 600.0
+
+    def test_options_reach_the_app(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """--upstream-timeout, --strict-batches and --strict-unknown configure the proxy."""
+        seen: dict[str, Any] = {}
+        monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+
+        code, _, _ = run_cli(["serve", "--upstream", "http://127.0.0.1:1",
+                              "--upstream-timeout", "2.5", "--strict-batches",
+                              "--strict-unknown"])
+
+        app = seen["app"]
+        assert code == 0
+        assert app.app.upstream.timeout == 2.5
+        assert app.strict_batches is True
+        assert app.config.strict_unknown is True
+
+    def test_workers_run_a_factory_with_the_same_settings(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """--workers N hands uvicorn an import string; each worker builds the same app."""
+        from messages_schema import _cmd_serve
+
+        seen: dict[str, Any] = {}
+        monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+        monkeypatch.delenv(_cmd_serve.SETTINGS_ENV, raising=False)
+
+        code, _, _ = run_cli(["serve", "--upstream", "http://127.0.0.1:1", "--workers", "3",
+                              "--mode", "report", "--beta", CONTEXT_BETA,
+                              "--upstream-timeout", "7", "--strict-batches"])
+        monkeypatch.setenv(_cmd_serve.SETTINGS_ENV, os.environ[_cmd_serve.SETTINGS_ENV])
+        worker = _cmd_serve.worker_app()
+
+        assert code == 0
+        assert (seen["app"], seen["factory"], seen["workers"]) == (
+            "messages_schema._cmd_serve:worker_app", True, 3)
+        assert (seen["server_header"], seen["date_header"]) == (False, False)
+        assert isinstance(worker, ValidatingMiddleware)
+        assert (worker.mode, worker.strict_batches) == ("report", True)
+        assert CONTEXT_BETA in worker.config.betas
+        assert worker.app.upstream.timeout == 7.0
+
+    @pytest.mark.parametrize("argv", [["--workers", "0"], ["--upstream-timeout", "0"],
+                                      ["--upstream-timeout", "-1"]])
+    def test_bad_numbers_exit_2(self, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
+        """Workers and the timeout must be positive."""
+        monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+
+        code, _, err = run_cli(["serve", "--upstream", "http://127.0.0.1:1", *argv])
+
+        assert code == 2
+        assert argv[0] in err
 
     def test_bad_upstream_exits_2(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """An upstream that is not a URL is a usage error."""

@@ -261,11 +261,12 @@ class TestThroughTheProxy:
         stack[0].gate.set()
         with client.messages.stream(**ask("PROMPT-TEXT")) as stream:
             stream.until_done()
-        # The proxy logs its line when the response is done; give its thread a moment.
+        # The proxy logs its lines when the response is done (a stream's check on its
+        # background thread); give them a moment.
         deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline and sum(
+        while time.monotonic() < deadline and (sum(
             '"event":"request"' in r.getMessage() for r in gateway_logs.records
-        ) < 3:
+        ) < 3 or sum('"event":"response"' in r.getMessage() for r in gateway_logs.records) < 2):
             time.sleep(0.01)
 
         lines = [json.loads(r.getMessage()) for r in gateway_logs.records

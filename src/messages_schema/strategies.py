@@ -536,6 +536,7 @@ def _bodies(
     )
     if prefill or (prefill is None and may_prefill and draw(st.integers(0, 4)) == 4):
         turns.append(("assistant", [_text_block(draw(_TEXTS))]))
+        _unforce_tool_choice(body)
 
     system: list[JSON] | None = None
     if extras and draw(st.booleans()):
@@ -550,6 +551,13 @@ def _bodies(
     if split_turns:
         body = {k: body[k] for k in draw(st.permutations(list(body)))}
     return body
+
+
+def _unforce_tool_choice(body: JSON) -> None:
+    """A prefill rules out a forced tool call (`TOOL012`): let the model choose."""
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") in ("any", "tool"):
+        body["tool_choice"] = {"type": "auto"}
 
 
 def _messages(draw: st.DrawFn, turns: list[tuple[str, list[JSON]]], *, split: bool) -> list[JSON]:
@@ -964,6 +972,7 @@ def _m_turn003(b: JSON, draw: st.DrawFn) -> str:
 
 def _m_turn004(b: JSON, draw: st.DrawFn) -> str:
     b["messages"].append({"role": "assistant", "content": draw(_TEXTS) + " "})
+    _unforce_tool_choice(b)
     return f"/messages/{len(b['messages']) - 1}/content"
 
 
@@ -1103,6 +1112,7 @@ def _m_thk008(b: JSON, draw: st.DrawFn) -> str:
             "content": [{"type": "thinking", "thinking": draw(_TEXTS), "signature": "EqQB"}],
         }
     )
+    _unforce_tool_choice(b)
     return f"/messages/{len(b['messages']) - 1}/content/0"
 
 
@@ -1273,6 +1283,7 @@ def _m_mod003(b: JSON, draw: st.DrawFn) -> str:
     b.pop("temperature", None)
     b.pop("top_p", None)
     b["messages"].append({"role": "assistant", "content": "Sure"})
+    _unforce_tool_choice(b)
     return f"/messages/{len(b['messages']) - 1}"
 
 
@@ -1434,6 +1445,7 @@ def _m_out006(b: JSON, draw: st.DrawFn) -> str:
 def _m_out007(b: JSON, draw: st.DrawFn) -> str:
     _set_format(b, _closed({"answer": {"type": "string"}}, ["answer"]))
     b["messages"].append({"role": "assistant", "content": "{"})
+    _unforce_tool_choice(b)
     return f"/messages/{len(b['messages']) - 1}"
 
 
