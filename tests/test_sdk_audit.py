@@ -294,3 +294,36 @@ class TestTheDraft:
         done = [drafter.apply(d) for d in report.unexpected]
         assert any(done)
         assert {d.id for d in sdk_audit.audit(mutated)} == baseline
+
+    @pytest.mark.parametrize(
+        "mutate",
+        [
+            pytest.param(lambda d: (_drop_member(_defs(d, "response")["ContentBlock"],
+                                                 "mcp_tool_use"),
+                                    _defs(d, "response").pop("MCPToolUseBlock")), id="member"),
+            pytest.param(lambda d: _defs(d, "response")["Usage"]["properties"].pop("iterations"),
+                         id="key"),
+            pytest.param(lambda d: _drop_value(
+                _defs(d, "response")["Message"]["properties"]["stop_reason"], "compaction"),
+                id="literal"),
+        ],
+    )
+    def test_a_response_draft_restores_what_was_removed_open_and_tolerant(
+        self, docs: Docs, baseline: set[str], mutate: Callable[[Docs], Any]
+    ) -> None:
+        """`--response` drafts open objects requiring only the tag; the rest is for review."""
+        mutated = copy.deepcopy(docs)
+        mutate(mutated)
+        report = sdk_audit.check(sdk_audit.audit(mutated), sdk_audit.load_allow())
+        assert report.unexpected
+        drafter = Drafter(mutated["response"], response=True)
+        assert all(drafter.apply(d) for d in report.unexpected)
+        for name in drafter.made:
+            node = _defs(mutated, "response")[name]
+            assert "additionalProperties" not in node
+            assert set(node.get("required", ())) <= {"type"}
+        left = {d.id for d in sdk_audit.audit(mutated)} - baseline
+        assert left == {
+            f"beta response:{where}: required in SDK, optional in schema"
+            for where in drafter.review
+        }

@@ -100,6 +100,36 @@ class TestValidOutput:
 
         check()
 
+    def test_beta_response_blocks_stream_and_accumulate_back(self) -> None:
+        """Asked for, ``mcp_tool_use`` and ``compaction`` blocks lint clean and round-trip."""
+        from hypothesis import find
+
+        from messages_schema.stream import StreamAccumulator
+
+        kinds = ("text", "mcp_tool_use", "compaction")
+
+        @PINNED
+        @given(st.data())
+        def check(data: st.DataObject) -> None:
+            message = data.draw(ms.responses(block_types=kinds, max_blocks=3))
+            assert {b["type"] for b in message["content"]} <= set(kinds)
+            events = data.draw(ms.stream_events(message=message))
+            assert [] == lint(message, kind="response")
+            assert [] == lint(events, kind="stream")
+            acc = StreamAccumulator()
+            for event in events:
+                acc.feed(event)
+            assert message == acc.message
+            assert acc.unapplied == []
+
+        check()
+        drawn = find(
+            ms.responses(block_types=kinds),
+            lambda m: {"mcp_tool_use", "compaction"} <= {b["type"] for b in m["content"]},
+            settings=settings(database=None, derandomize=True, max_examples=500),
+        )
+        assert all(b.get("server_name") for b in drawn["content"] if b["type"] == "mcp_tool_use")
+
     def test_schema_documents_pass_the_schema(self) -> None:
         """schema_documents() draws documents without SCH errors."""
 

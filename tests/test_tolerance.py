@@ -77,6 +77,27 @@ AUDITED = {
     "MessageBatchIndividualResponse": {"custom_id", "result"},
     "MessageTokensCount": {"input_tokens"},
     "Container": {"id", "expires_at"},
+    # SDK 2.17 beta parts: the tag, plus what every recorded one carried.
+    "AdvisorToolResultBlock": {"content", "tool_use_id", "type"},
+    "AdvisorResultBlock": {"text", "type"},
+    "AdvisorRedactedResultBlock": {"encrypted_content", "type"},
+    "AdvisorToolResultErrorObject": {"error_code", "type"},
+    "MCPToolUseBlock": {"id", "input", "name", "server_name", "type"},
+    "MCPToolResultBlock": {"content", "tool_use_id", "type"},
+    "ContextManagementResponse": {"applied_edits"},
+    "CompactionBlock": {"type"},
+    "CompactionContentBlockDelta": {"type"},
+    "FallbackBlock": {"type"},
+    "FallbackInfo": set(),
+    "MCPToolListingBlock": {"type"},
+    "MCPTool": set(),
+    "FallbackCreditUsage": set(),
+    "MessageIterationUsage": {"type"},
+    "CompactionIterationUsage": {"type"},
+    "AdvisorMessageIterationUsage": {"type"},
+    "FallbackMessageIterationUsage": {"type"},
+    "ThinkingDroppedInputTransformation": {"type"},
+    "ThinkingMismatchAllowedInputTransformation": {"type"},
 }
 
 

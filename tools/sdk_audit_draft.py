@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """
-Draft request-schema additions for what the SDK audit finds missing (step 3 of the
-upgrade procedure in ``tools/sdk_audit.py``).
+Draft schema additions for what the SDK audit finds missing (step 3 of the upgrade
+procedure in ``tools/sdk_audit.py``).
 
-    python tools/sdk_audit_draft.py            # print the edits it would make
-    python tools/sdk_audit_draft.py --apply    # write them to schemas/request.schema.json
+    python tools/sdk_audit_draft.py                  # print the request edits it would make
+    python tools/sdk_audit_draft.py --apply          # write them to schemas/request.schema.json
+    python tools/sdk_audit_draft.py --response       # the same for schemas/response.schema.json
 
 For each difference the audit reports and the allow-list does not cover, on the request
 schema, of the kinds "missing in schema" (a key or a union member), "literal ... missing
@@ -12,9 +13,14 @@ in schema" and "optional in SDK, required in schema", it edits the schema the wa
 SDK types say: new ``$defs`` are drafted from the SDK's TypedDicts (``Beta`` prefix
 dropped, the house layout: closed objects, ``anyOf`` with ``null`` for ``Optional``,
 tagged unions as ``discriminator`` + ``if``/``then``). It never removes anything and
-never touches the response schema. Review the diff, add the beta-only items to
+touches one schema at a time. Review the diff, add the beta-only items to
 ``betas.toml``, then run the audit again: the draft is a start, not a verdict (value
 bounds, patterns and descriptions the SDK only states in prose are not drafted).
+
+``--response`` drafts for what the API sends (architecture decision 12): objects stay
+open, ``$defs`` keep the SDK's model names (``Beta`` dropped), and ``required`` lists
+only the tag (``type``); every other key the SDK requires is printed as ``review``, to
+be made required if every real response carries it, or allow-listed as tolerance.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tools import sdk_audit
 
 REQUEST = sdk_audit.SCHEMAS / "request.schema.json"
+RESPONSE = sdk_audit.SCHEMAS / "response.schema.json"
 
 
 def _camel(name: str) -> str:
@@ -39,17 +46,24 @@ def _camel(name: str) -> str:
 
 
 class Drafter:
-    """Drafts schema nodes and ``$defs`` for SDK annotations into one request schema."""
+    """Drafts schema nodes and ``$defs`` for SDK annotations into one schema document."""
 
-    def __init__(self, doc: dict[str, Any]) -> None:
+    def __init__(self, doc: dict[str, Any], *, response: bool = False) -> None:
         self.doc = doc
         self.defs: dict[str, Any] = doc["$defs"]
+        #: Drafting for what the API sends: open objects, only the tag required.
+        self.response = response
+        self.stem = "response" if response else "request"
         self.made: list[str] = []
+        #: ``Def.key`` the SDK requires that a response draft left optional.
+        self.review: list[str] = []
 
     # -- names ---------------------------------------------------------------------------
 
     def name_of(self, tp: Any, owner: str = "", key: str = "") -> str:
         name = sdk_audit._bare(tp.__name__)
+        if self.response:
+            return name
         generic = not name.endswith(("Param", "Params")) and owner
         if generic:
             name = f"{owner.removesuffix('Param')}{name}Param"
@@ -62,6 +76,8 @@ class Drafter:
                 ref.rsplit("/", 1)[-1] for ref in mapping.values()
             }:
                 return name
+        if self.response:
+            return f"{owner.removesuffix('Block')}{_camel(key.removesuffix('s'))}"
         return f"{owner.removesuffix('Param')}{_camel(key.rstrip('s'))}Param"
 
     # -- nodes ---------------------------------------------------------------------------
@@ -125,11 +141,25 @@ class Drafter:
         required: list[str] = []
         for field_name, (is_required, annotation) in obj.fields.items():
             properties[field_name] = self.node(annotation, name, field_name)
-            if is_required:
+            if is_required and self.response and field_name != "type":
+                self.review.append(f"{name}.{field_name}")
+            elif is_required:
                 required.append(field_name)
         tag = properties.get("type", {}).get("const")
         fixed_name = properties.get("name", {}).get("const")
         # Descriptions are templated: the SDK's docstrings are its authors' prose.
+        if self.response:
+            what = (f"The `{tag}` block" if tag and name.endswith("Block")
+                    else f"The `{tag}` object" if tag else f"The `{name}` object")
+            self.defs[name] = {
+                "title": name,
+                "description": f"{what}, as the API returns it.",
+                "properties": properties,
+                **({"required": required} if required else {}),
+                "type": "object",
+            }
+            self.made.append(name)
+            return name
         if tag and fixed_name:
             doc = f"Definition of the `{fixed_name}` tool, version `{tag}`; its `name` is fixed."
         elif tag and name.endswith("BlockParam"):
@@ -195,7 +225,7 @@ class Drafter:
         return self.defs[def_name], key
 
     def apply(self, difference: sdk_audit.Difference) -> str | None:
-        if not difference.where.startswith("request:"):
+        if not difference.where.startswith(f"{self.stem}:"):
             return None
         what = difference.what
         if what == "missing in schema" and "{" not in difference.where:
@@ -203,7 +233,9 @@ class Drafter:
             required, annotation = difference.sdk
             def_name = difference.where.partition(":")[2].partition(".")[0]
             node["properties"][key] = self.node(annotation, def_name, key)
-            if required:
+            if required and self.response:
+                self.review.append(f"{def_name}.{key}")
+            elif required:
                 node.setdefault("required", []).append(key)
             return f"added {difference.where}"
         if what == "member missing in schema":
@@ -230,10 +262,13 @@ class Drafter:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--apply", action="store_true", help="write schemas/request.schema.json")
+    parser.add_argument("--apply", action="store_true", help="write the schema it drafts for")
+    parser.add_argument("--response", action="store_true",
+                        help="draft for schemas/response.schema.json (what the API sends)")
     args = parser.parse_args(argv)
-    doc = json.loads(REQUEST.read_text(encoding="utf-8"))
-    drafter = Drafter(doc)
+    target = RESPONSE if args.response else REQUEST
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    drafter = Drafter(doc, response=args.response)
     report = sdk_audit.check(sdk_audit.audit(), sdk_audit.load_allow())
     # Union members first, so that a union drafted later recognises a grown one.
     for difference in sorted(report.unexpected, key=lambda d: "member" not in d.what):
@@ -241,8 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         print(done or f"left   {difference.id}")
     for name in drafter.made:
         print(f"new $def {name}")
+    for where in drafter.review:
+        print(f"review {where}: required in SDK, left optional")
     if args.apply:
-        REQUEST.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        target.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 

@@ -81,6 +81,8 @@ _TOOL_NAMES: Final = ("get_weather", "read_file", "search", "run_tests", "get_ti
 _PROPERTY_TYPES: Final = ("string", "integer", "boolean")
 _BLOCK_TYPES: Final = ("text", "image", "document")
 _RESPONSE_BLOCK_TYPES: Final = ("text", "tool_use", "thinking")
+#: Beta blocks `responses` draws only when asked (their beta's answers alone carry them).
+_BETA_RESPONSE_BLOCK_TYPES: Final = ("mcp_tool_use", "compaction")
 _STOP_REASONS: Final = ("end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn")
 #: Ceiling used when the capability table does not know a model's ``max_tokens``.
 _DEFAULT_CEILING: Final = 4096
@@ -752,12 +754,21 @@ def _response_blocks(draw: st.DrawFn, types: tuple[str, ...]) -> JSON:
         return {"type": "text", "text": draw(_ANY_TEXT)}
     if kind == "thinking":
         return {"type": "thinking", "thinking": draw(_ANY_TEXT), "signature": draw(_IDS)}
-    return {
-        "type": "tool_use",
-        "id": f"toolu_{draw(_IDS)}",
+    if kind == "compaction":
+        # A null summary is a compaction that failed; the API still sends the block.
+        block: JSON = {"type": "compaction", "content": draw(st.none() | _ANY_TEXT)}
+        if draw(st.booleans(), label="encrypted_content"):
+            block["encrypted_content"] = draw(_IDS)
+        return block
+    call: JSON = {
+        "type": kind,
+        "id": ("mcptoolu_" if kind == "mcp_tool_use" else "toolu_") + draw(_IDS),
         "name": draw(st.sampled_from(("get_weather", "search", "calculator"))),
         "input": draw(st.dictionaries(_ANY_TEXT, _JSON_VALUES, max_size=4)),
     }
+    if kind == "mcp_tool_use":
+        call["server_name"] = draw(st.sampled_from(("docs", "tickets")))
+    return call
 
 
 @st.composite
@@ -796,20 +807,25 @@ def responses(
 
     Content holds ``text``, ``tool_use`` (any JSON input) and ``thinking`` blocks with
     any Unicode text; then usage (sometimes with cache counts), a stop reason and, for
-    ``stop_sequence``, the sequence.
+    ``stop_sequence``, the sequence. The beta blocks ``mcp_tool_use`` and ``compaction``
+    (a summary, or null for a failed compaction) are drawn only when *block_types* names
+    them.
 
     Args:
         models: Model ids to choose from; by default the table's current models.
         block_types: Block types to draw, a non-empty subset of ``("text", "tool_use",
-            "thinking")``.
+            "thinking", "mcp_tool_use", "compaction")``; by default the first three.
         max_blocks: Most content blocks, at least 0.
 
     Examples shrink towards an empty message that stopped at ``end_turn``.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *block_types* may name ``mcp_tool_use`` and ``compaction``.
     """
     chosen = _check_models(models)
-    types = _check_subset("block_types", block_types, _RESPONSE_BLOCK_TYPES)
+    types = _check_subset(
+        "block_types", block_types, (*_RESPONSE_BLOCK_TYPES, *_BETA_RESPONSE_BLOCK_TYPES)
+    )
     _check_int("max_blocks", max_blocks, 0)
     return _responses(chosen, types, max_blocks)
 
@@ -843,6 +859,11 @@ def _rendered(draw: st.DrawFn, message: JSON | None, pings: bool) -> list[JSON]:
                 for p in _split_text(draw, block["thinking"])
             ]
             deltas.append({"type": "signature_delta", "signature": block["signature"]})
+        elif kind == "compaction":
+            # The API starts the block empty and sends the summary in one delta.
+            head = {"type": "compaction", "content": None}
+            deltas = [{"type": "compaction_delta", **{k: v for k, v in block.items()
+                                                      if k != "type"}}]
         elif draw(st.booleans(), label="whole tool input in content_block_start"):
             head = copy.deepcopy(block)
         else:

@@ -48,6 +48,36 @@ class APIErrorObject(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class AdvisorMessageIterationUsage(Model):
+    """
+    Token usage of an advisor sub-inference.
+    """
+
+    type: Literal["advisor_message"] = "advisor_message"
+    cache_creation: CacheCreation | None | UnsetType = UNSET
+    cache_creation_input_tokens: int | UnsetType = UNSET
+    cache_read_input_tokens: int | UnsetType = UNSET
+    input_tokens: int | UnsetType = UNSET
+    model: str | UnsetType = UNSET
+    output_tokens: int | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorRedactedResultBlock(Model):
+    """
+    The advisor's answer as an opaque blob, inside an `advisor_tool_result` block; sent back as it is.
+    """
+
+    type: Literal["advisor_redacted_result"] = "advisor_redacted_result"
+    encrypted_content: str
+    stop_reason: str | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class AdvisorRedactedResultBlockParam(Model):
     """
     A `advisor_redacted_result` block, as sent in a request.
@@ -56,6 +86,19 @@ class AdvisorRedactedResultBlockParam(Model):
     type: Literal["advisor_redacted_result"] = "advisor_redacted_result"
     encrypted_content: str
     stop_reason: str | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorResultBlock(Model):
+    """
+    The advisor's answer in plain text, inside an `advisor_tool_result` block.
+    """
+
+    type: Literal["advisor_result"] = "advisor_result"
+    text: str
+    stop_reason: str | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -88,6 +131,19 @@ class AdvisorTool20260301Param(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class AdvisorToolResultBlock(Model):
+    """
+    An `advisor_tool_result` block, as the API returns it: the advisor's answer to a `server_tool_use` block named `advisor` (beta `advisor-tool-2026-03-01`).
+    """
+
+    type: Literal["advisor_tool_result"] = "advisor_tool_result"
+    content: AdvisorToolResultContent
+    tool_use_id: str
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class AdvisorToolResultBlockParam(Model):
     """
     A `advisor_tool_result` block, as sent in a request.
@@ -97,6 +153,18 @@ class AdvisorToolResultBlockParam(Model):
     content: AdvisorToolResultContentParam
     tool_use_id: str
     cache_control: CacheControlParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorToolResultErrorObject(Model):
+    """
+    The error an `advisor_tool_result` carries when the advisor could not answer.
+    """
+
+    type: Literal["advisor_tool_result_error"] = "advisor_tool_result_error"
+    error_code: Literal["execution_time_exceeded", "max_uses_exceeded", "model_not_found", "overloaded", "prompt_too_long", "too_many_requests", "unavailable"]
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1063,6 +1131,19 @@ class ClearThinking20251015EditParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ClearThinking20251015EditResponse(Model):
+    """
+    A `clear_thinking_20251015` edit the API applied: how many thinking turns and input tokens it cleared.
+    """
+
+    type: Literal["clear_thinking_20251015"] = "clear_thinking_20251015"
+    cleared_input_tokens: int | UnsetType = UNSET
+    cleared_thinking_turns: int | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class ClearToolUses20250919EditParam(Model):
     """
     The `clear_tool_uses_20250919` variant of `ClearToolUses20250919EditParam`, as sent in a request.
@@ -1074,6 +1155,19 @@ class ClearToolUses20250919EditParam(Model):
     exclude_tools: list[str] | None | UnsetType = UNSET
     keep: ToolUsesKeepParam | UnsetType = UNSET
     trigger: ClearToolUses20250919EditTriggerParam | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ClearToolUses20250919EditResponse(Model):
+    """
+    A `clear_tool_uses_20250919` edit the API applied: how many tool uses and input tokens it cleared.
+    """
+
+    type: Literal["clear_tool_uses_20250919"] = "clear_tool_uses_20250919"
+    cleared_input_tokens: int | UnsetType = UNSET
+    cleared_tool_uses: int | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1248,6 +1342,21 @@ class Compact20260112EditParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class CompactionBlock(Model):
+    """
+    A `compaction` block, as the API returns it: the summary that replaces the compacted part of the conversation (the `compact-*` betas). Only `type` is required: a stream starts it with `content: null` and a `compaction_delta` fills it in; a null `content` after that means the compaction failed.
+    """
+
+    type: Literal["compaction"] = "compaction"
+    content: str | None | UnsetType = UNSET
+    encrypted_content: str | None | UnsetType = UNSET
+    signature: str | None | UnsetType = UNSET
+    tool_changes: list[CompactionToolChange] | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class CompactionBlockParam(Model):
     """
     A `compaction` block, as sent in a request.
@@ -1269,6 +1378,35 @@ class CompactionConfigParam(Model):
 
     type: Literal["summarize"] = "summarize"
     instructions: str | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class CompactionContentBlockDelta(Model):
+    """
+    A `compaction_delta` delta inside a `content_block_delta` event: it sets the `content` (and `encrypted_content`) of its `compaction` block (the `compact-*` betas).
+    """
+
+    type: Literal["compaction_delta"] = "compaction_delta"
+    content: str | None | UnsetType = UNSET
+    encrypted_content: str | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class CompactionIterationUsage(Model):
+    """
+    Token usage of a compaction (the summarising request itself, not the context it closed).
+    """
+
+    type: Literal["compaction"] = "compaction"
+    cache_creation: CacheCreation | None | UnsetType = UNSET
+    cache_creation_input_tokens: int | UnsetType = UNSET
+    cache_read_input_tokens: int | UnsetType = UNSET
+    input_tokens: int | UnsetType = UNSET
+    output_tokens: int | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1569,6 +1707,17 @@ class ContextManagementConfigParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ContextManagementResponse(Model):
+    """
+    The context-management edits the API applied to this request (beta `context-management-2025-06-27`).
+    """
+
+    applied_edits: list[ContextManagementAppliedEdit]
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Delta(Model):
     """
     The `Delta` object, as the API returns it.
@@ -1576,7 +1725,7 @@ class Delta(Model):
 
     container: Container | None | UnsetType = UNSET
     stop_details: RefusalStopDetails | None | UnsetType = UNSET
-    stop_reason: Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded"] | None | UnsetType = UNSET
+    stop_reason: Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "compaction", "refusal", "model_context_window_exceeded"] | None | UnsetType = UNSET
     stop_sequence: str | None | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
@@ -1700,6 +1849,20 @@ class ErrorResponse(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class FallbackBlock(Model):
+    """
+    A `fallback` block, as the API returns it: where the output of a model that declined gives way to the next model's (server-side model fallback). It arrives whole in `content_block_start`, with no deltas.
+    """
+
+    type: Literal["fallback"] = "fallback"
+    from_: FallbackInfo | UnsetType = attrs.field(default=UNSET, metadata={"wire": "from"})
+    to: FallbackInfo | UnsetType = UNSET
+    trigger: FallbackRefusalTrigger | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class FallbackBlockParam(Model):
     """
     A `fallback` block, as sent in a request.
@@ -1709,6 +1872,30 @@ class FallbackBlockParam(Model):
     from_: FallbackInfoParam = attrs.field(metadata={"wire": "from"})
     to: FallbackInfoParam
     trigger: Any | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackCreditNotApplied(Model):
+    """
+    The fallback credit was not applied; `reason` says why.
+    """
+
+    type: Literal["not_applied"] = "not_applied"
+    reason: Literal["body_mismatch", "continuation_excluded", "continuation_only", "expired", "invalid_target_model", "not_enabled", "reprice_unavailable", "temporarily_unavailable", "variant_fields_present", "wrong_organization", "wrong_platform", "wrong_workspace"] | UnsetType = UNSET
+    remove_to_redeem: list[str] | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackCreditRedeemed(Model):
+    """
+    The fallback credit was redeemed: the retry is billed as if the conversation had been on the retry model all along.
+    """
+
+    type: Literal["redeemed"] = "redeemed"
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1722,12 +1909,51 @@ class FallbackCreditTokenParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class FallbackCreditUsage(Model):
+    """
+    What became of the `fallback_credit_token` the request presented.
+    """
+
+    status: FallbackCreditStatus | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackInfo(Model):
+    """
+    One model of a fallback hop.
+    """
+
+    model: str | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class FallbackInfoParam(Model):
     """
     The `FallbackInfoParam` object, as sent in a request.
     """
 
     model: str
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackMessageIterationUsage(Model):
+    """
+    Token usage of the fallback model's attempt that served the response.
+    """
+
+    type: Literal["fallback_message"] = "fallback_message"
+    cache_creation: CacheCreation | None | UnsetType = UNSET
+    cache_creation_input_tokens: int | UnsetType = UNSET
+    cache_read_input_tokens: int | UnsetType = UNSET
+    input_tokens: int | UnsetType = UNSET
+    model: str | UnsetType = UNSET
+    output_tokens: int | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1741,6 +1967,18 @@ class FallbackParam(Model):
     output_config: OutputConfigParam | None | UnsetType = UNSET
     speed: Literal["fast", "standard"] | None | UnsetType = UNSET
     thinking: ThinkingConfigParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackRefusalTrigger(Model):
+    """
+    Why the `from` model of a fallback hop handed over: it refused.
+    """
+
+    type: Literal["refusal"] = "refusal"
+    category: Literal["cyber", "bio", "frontier_llm", "reasoning_extraction", "general_harms"] | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1889,6 +2127,19 @@ class MCPServerURLDefinitionParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class MCPTool(Model):
+    """
+    One tool of an `mcp_tool_listing` block, as the MCP server lists it.
+    """
+
+    input_schema: dict[str, Any] | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class MCPToolConfigParam(Model):
     """
     The `MCPToolConfigParam` object, as sent in a request.
@@ -1906,6 +2157,19 @@ class MCPToolDefaultConfigParam(Model):
 
     defer_loading: bool | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolListingBlock(Model):
+    """
+    An `mcp_tool_listing` block, as the API returns it: the tools the API fetched from an MCP server for this response (the `mcp-client-*` betas).
+    """
+
+    type: Literal["mcp_tool_listing"] = "mcp_tool_listing"
+    mcp_server_name: str | UnsetType = UNSET
+    tools: list[MCPTool] | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1931,6 +2195,20 @@ class MCPToolParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class MCPToolResultBlock(Model):
+    """
+    An `mcp_tool_result` block, as the API returns it: the answer of an MCP server to an `mcp_tool_use` block (the `mcp-client-*` betas).
+    """
+
+    type: Literal["mcp_tool_result"] = "mcp_tool_result"
+    content: str | list[TextBlock]
+    tool_use_id: str
+    is_error: bool | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class MCPToolResultBlockParam(Model):
     """
     A `mcp_tool_result` block, as sent in a request.
@@ -1941,6 +2219,21 @@ class MCPToolResultBlockParam(Model):
     cache_control: CacheControlParam | None | UnsetType = UNSET
     content: str | list[TextBlockParam] | UnsetType = UNSET
     is_error: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolUseBlock(Model):
+    """
+    An `mcp_tool_use` block, as the API returns it: a call of a tool of an MCP server, made by the API (the `mcp-client-*` betas). It streams its `input` as `input_json_delta` fragments.
+    """
+
+    type: Literal["mcp_tool_use"] = "mcp_tool_use"
+    id: str
+    input: dict[str, Any]
+    name: str
+    server_name: str
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2001,8 +2294,10 @@ class Message(Model):
     container: Container | None | UnsetType = UNSET
     diagnostics: Diagnostics | None | UnsetType = UNSET
     stop_details: RefusalStopDetails | None | UnsetType = UNSET
-    stop_reason: Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded"] | None | UnsetType = UNSET
+    stop_reason: Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "compaction", "refusal", "model_context_window_exceeded"] | None | UnsetType = UNSET
     stop_sequence: str | None | UnsetType = UNSET
+    context_management: ContextManagementResponse | None | UnsetType = UNSET
+    input_transformations: list[InputTransformation] | None | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2189,6 +2484,25 @@ class MessageDeltaUsage(Model):
     input_tokens: int | None | UnsetType = UNSET
     output_tokens_details: OutputTokensDetails | None | UnsetType = UNSET
     server_tool_use: ServerToolUsage | None | UnsetType = UNSET
+    fallback_credit: FallbackCreditUsage | None | UnsetType = UNSET
+    iterations: list[IterationUsage] | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MessageIterationUsage(Model):
+    """
+    Token usage of one sampling iteration (a turn of a server-side tool loop).
+    """
+
+    type: Literal["message"] = "message"
+    cache_creation: CacheCreation | None | UnsetType = UNSET
+    cache_creation_input_tokens: int | UnsetType = UNSET
+    cache_read_input_tokens: int | UnsetType = UNSET
+    input_tokens: int | UnsetType = UNSET
+    model: str | None | UnsetType = UNSET
+    output_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2365,6 +2679,8 @@ class RawMessageDeltaEvent(Model):
     type: Literal["message_delta"] = "message_delta"
     delta: Delta
     usage: MessageDeltaUsage
+    context_management: ContextManagementResponse | None | UnsetType = UNSET
+    input_transformations: list[InputTransformation] | None | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2423,6 +2739,9 @@ class RefusalStopDetails(Model):
     type: Literal["refusal"] = "refusal"
     category: Literal["cyber", "bio", "frontier_llm", "reasoning_extraction", "general_harms"] | None | UnsetType = UNSET
     explanation: str | None | UnsetType = UNSET
+    fallback_credit_token: str | None | UnsetType = UNSET
+    fallback_has_prefill_claim: bool | None | UnsetType = UNSET
+    recommended_model: str | None | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2506,7 +2825,7 @@ class ServerToolUseBlock(Model):
     type: Literal["server_tool_use"] = "server_tool_use"
     id: str
     input: dict[str, Any]
-    name: Literal["web_search", "web_fetch", "code_execution", "bash_code_execution", "text_editor_code_execution", "tool_search_tool_regex", "tool_search_tool_bm25"]
+    name: Literal["advisor", "web_search", "web_fetch", "code_execution", "bash_code_execution", "text_editor_code_execution", "tool_search_tool_regex", "tool_search_tool_bm25"]
     caller: Caller | None | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
@@ -2821,6 +3140,33 @@ class ThinkingDelta(Model):
 
     type: Literal["thinking_delta"] = "thinking_delta"
     thinking: str
+    estimated_tokens: int | None | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ThinkingDroppedInputTransformation(Model):
+    """
+    A thinking block of the request that failed a binding check and was removed before the model saw it (`path` says where it was).
+    """
+
+    type: Literal["thinking_dropped"] = "thinking_dropped"
+    path: str | UnsetType = UNSET
+    reason: Literal["end_user_binding_mismatch", "model_binding_mismatch", "organization_binding_mismatch", "prefix_binding_mismatch"] | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ThinkingMismatchAllowedInputTransformation(Model):
+    """
+    A thinking block of the request that failed the conversation check but was shown to the model all the same (`path` says where it is).
+    """
+
+    type: Literal["thinking_mismatch_allowed"] = "thinking_mismatch_allowed"
+    path: str | UnsetType = UNSET
+    reason: Literal["end_user_binding_mismatch", "model_binding_mismatch", "organization_binding_mismatch", "prefix_binding_mismatch"] | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2866,6 +3212,18 @@ class TokenTaskBudgetParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ToolAdditionBlock(Model):
+    """
+    An entry of a `compaction` block's `tool_changes`: a tool the compacted range made available.
+    """
+
+    type: Literal["tool_addition"] = "tool_addition"
+    tool: ToolAdditionTool | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolAdditionBlockParam(Model):
     """
     A `tool_addition` block, as sent in a request.
@@ -2907,6 +3265,19 @@ class ToolBash20250124Param(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ToolChangeMCPToolReference(Model):
+    """
+    A reference to one tool of an MCP server, in a `tool_changes` entry.
+    """
+
+    type: Literal["mcp_tool_reference"] = "mcp_tool_reference"
+    name: str | UnsetType = UNSET
+    server_name: str | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolChangeMCPToolReferenceParam(Model):
     """
     The `mcp_tool_reference` variant of `ToolChangeMCPToolReferenceParam`, as sent in a request.
@@ -2915,6 +3286,18 @@ class ToolChangeMCPToolReferenceParam(Model):
     type: Literal["mcp_tool_reference"] = "mcp_tool_reference"
     name: str
     server_name: str
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolChangeMCPToolsetReference(Model):
+    """
+    A reference to every tool of an MCP server, in a `tool_changes` entry.
+    """
+
+    type: Literal["mcp_toolset_reference"] = "mcp_toolset_reference"
+    server_name: str | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2928,6 +3311,18 @@ class ToolChangeMCPToolsetReferenceParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ToolChangeToolDefinition(Model):
+    """
+    A tool made available by a compacted range, carried by value: `definition` is the tool as the request sent it. Kept as a free-form object: the request schema checks tool definitions where they are sent.
+    """
+
+    type: Literal["tool_definition"] = "tool_definition"
+    definition: dict[str, Any] | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolChangeToolDefinitionParam(Model):
     """
     The `tool_definition` variant of `ToolChangeToolDefinitionParam`, as sent in a request.
@@ -2935,6 +3330,18 @@ class ToolChangeToolDefinitionParam(Model):
 
     type: Literal["tool_definition"] = "tool_definition"
     definition: ToolUnion
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolChangeToolReference(Model):
+    """
+    A reference to one tool by the name the model calls it, in a `tool_changes` entry.
+    """
+
+    type: Literal["tool_reference"] = "tool_reference"
+    name: str | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -3082,6 +3489,18 @@ class ToolReferenceBlockParam(Model):
     type: Literal["tool_reference"] = "tool_reference"
     tool_name: str
     cache_control: CacheControlParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolRemovalBlock(Model):
+    """
+    An entry of a `compaction` block's `tool_changes`: a tool the compacted range withdrew.
+    """
+
+    type: Literal["tool_removal"] = "tool_removal"
+    tool: ToolRemovalTool | UnsetType = UNSET
+    #: Keys the schema does not know, kept so they are written back.
+    extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -3359,6 +3778,8 @@ class Usage(Model):
     server_tool_use: ServerToolUsage | None | UnsetType = UNSET
     service_tier: Literal["standard", "priority", "batch"] | None | UnsetType = UNSET
     speed: Literal["standard", "fast"] | None | UnsetType = UNSET
+    fallback_credit: FallbackCreditUsage | None | UnsetType = UNSET
+    iterations: list[IterationUsage] | None | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -3746,6 +4167,20 @@ class WebSearchToolResultErrorObject(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class UnknownAdvisorToolResultContent(Model):
+    """
+    A `AdvisorToolResultContent` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class UnknownBashCodeExecutionToolResultContent(Model):
     """
     A `BashCodeExecutionToolResultContent` whose ``type`` the schema does not know.
@@ -3802,6 +4237,20 @@ class UnknownCodeExecutionToolResultContent(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class UnknownCompactionToolChange(Model):
+    """
+    A `CompactionToolChange` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class UnknownContentBlock(Model):
     """
     A `ContentBlock` whose ``type`` the schema does not know.
@@ -3830,9 +4279,65 @@ class UnknownContentBlockDelta(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class UnknownContextManagementAppliedEdit(Model):
+    """
+    A `ContextManagementAppliedEdit` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class UnknownErrorObject(Model):
     """
     A `ErrorObject` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class UnknownFallbackCreditStatus(Model):
+    """
+    A `FallbackCreditStatus` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class UnknownInputTransformation(Model):
+    """
+    A `InputTransformation` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class UnknownIterationUsage(Model):
+    """
+    A `IterationUsage` whose ``type`` the schema does not know.
 
     The API adds new types over time; this keeps such an object whole
     instead of failing or coercing it into a known class. ``data`` holds every
@@ -3900,6 +4405,34 @@ class UnknownTextEditorCodeExecutionToolResultContent(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class UnknownToolAdditionTool(Model):
+    """
+    A `ToolAdditionTool` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class UnknownToolRemovalTool(Model):
+    """
+    A `ToolRemovalTool` whose ``type`` the schema does not know.
+
+    The API adds new types over time; this keeps such an object whole
+    instead of failing or coercing it into a known class. ``data`` holds every
+    key but ``type``, and unstructuring writes them all back.
+    """
+
+    type: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class UnknownToolSearchToolResultContent(Model):
     """
     A `ToolSearchToolResultContent` whose ``type`` the schema does not know.
@@ -3941,6 +4474,13 @@ class UnknownWebFetchToolResultContent(Model):
     data: dict[str, Any] = attrs.field(factory=dict)
 
 
+#: One of 3 shapes, chosen by the value of `type`.
+AdvisorToolResultContent: TypeAlias = (
+    AdvisorToolResultErrorObject
+    | AdvisorResultBlock
+    | AdvisorRedactedResultBlock
+    | UnknownAdvisorToolResultContent
+)
 #: One of 3 shapes, chosen by the value of `type`.
 AdvisorToolResultContentParam: TypeAlias = (
     AdvisorToolResultErrorParam
@@ -4013,7 +4553,13 @@ CodeExecutionToolResultContentParam: TypeAlias = (
     | CodeExecutionResultBlockParam
     | EncryptedCodeExecutionResultBlockParam
 )
-#: One of 12 shapes, chosen by the value of `type`.
+#: One of 2 shapes, chosen by the value of `type`.
+CompactionToolChange: TypeAlias = (
+    ToolAdditionBlock
+    | ToolRemovalBlock
+    | UnknownCompactionToolChange
+)
+#: One of 18 shapes, chosen by the value of `type`.
 ContentBlock: TypeAlias = (
     TextBlock
     | ThinkingBlock
@@ -4027,15 +4573,22 @@ ContentBlock: TypeAlias = (
     | TextEditorCodeExecutionToolResultBlock
     | ToolSearchToolResultBlock
     | ContainerUploadBlock
+    | AdvisorToolResultBlock
+    | CompactionBlock
+    | FallbackBlock
+    | MCPToolListingBlock
+    | MCPToolResultBlock
+    | MCPToolUseBlock
     | UnknownContentBlock
 )
-#: One of 5 shapes, chosen by the value of `type`.
+#: One of 6 shapes, chosen by the value of `type`.
 ContentBlockDelta: TypeAlias = (
     TextDelta
     | InputJSONDelta
     | CitationsDelta
     | ThinkingDelta
     | SignatureDelta
+    | CompactionContentBlockDelta
     | UnknownContentBlockDelta
 )
 #: One of 24 shapes, chosen by the value of `type`.
@@ -4070,6 +4623,12 @@ ContentBlockSourceContentParam: TypeAlias = (
     TextBlockParam
     | ImageBlockParam
 )
+#: One of 2 shapes, chosen by the value of `type`.
+ContextManagementAppliedEdit: TypeAlias = (
+    ClearToolUses20250919EditResponse
+    | ClearThinking20251015EditResponse
+    | UnknownContextManagementAppliedEdit
+)
 #: One of 3 shapes, chosen by the value of `type`.
 ContextManagementConfigEditParam: TypeAlias = (
     ClearToolUses20250919EditParam
@@ -4097,11 +4656,31 @@ ErrorObject: TypeAlias = (
     | OverloadedErrorObject
     | UnknownErrorObject
 )
+#: One of 2 shapes, chosen by the value of `type`.
+FallbackCreditStatus: TypeAlias = (
+    FallbackCreditRedeemed
+    | FallbackCreditNotApplied
+    | UnknownFallbackCreditStatus
+)
 #: One of 3 shapes, chosen by the value of `type`.
 ImageSourceParam: TypeAlias = (
     Base64ImageSourceParam
     | URLImageSourceParam
     | FileImageSourceParam
+)
+#: One of 2 shapes, chosen by the value of `type`.
+InputTransformation: TypeAlias = (
+    ThinkingDroppedInputTransformation
+    | ThinkingMismatchAllowedInputTransformation
+    | UnknownInputTransformation
+)
+#: One of 4 shapes, chosen by the value of `type`.
+IterationUsage: TypeAlias = (
+    MessageIterationUsage
+    | CompactionIterationUsage
+    | AdvisorMessageIterationUsage
+    | FallbackMessageIterationUsage
+    | UnknownIterationUsage
 )
 #: One of 4 shapes, chosen by the value of `type`.
 MessageBatchResult: TypeAlias = (
@@ -4174,6 +4753,14 @@ ThinkingConfigParam: TypeAlias = (
     | ThinkingConfigAdaptiveParam
 )
 #: One of 4 shapes, chosen by the value of `type`.
+ToolAdditionTool: TypeAlias = (
+    ToolChangeToolReference
+    | ToolChangeMCPToolReference
+    | ToolChangeMCPToolsetReference
+    | ToolChangeToolDefinition
+    | UnknownToolAdditionTool
+)
+#: One of 4 shapes, chosen by the value of `type`.
 ToolAdditionToolParam: TypeAlias = (
     ToolChangeToolReferenceParam
     | ToolChangeMCPToolReferenceParam
@@ -4191,6 +4778,13 @@ ToolChoiceParam: TypeAlias = (
     | ToolChoiceAnyParam
     | ToolChoiceToolParam
     | ToolChoiceNoneParam
+)
+#: One of 3 shapes, chosen by the value of `type`.
+ToolRemovalTool: TypeAlias = (
+    ToolChangeToolReference
+    | ToolChangeMCPToolReference
+    | ToolChangeMCPToolsetReference
+    | UnknownToolRemovalTool
 )
 #: One of 3 shapes, chosen by the value of `type`.
 ToolRemovalToolParam: TypeAlias = (
@@ -4281,6 +4875,16 @@ WebFetchURLSourceUserInputParam: TypeAlias = (
 
 #: How the converter picks the member of each tagged union, by union name.
 UNIONS: Final[Mapping[str, TaggedUnion]] = {
+    "AdvisorToolResultContent": TaggedUnion(
+        name="AdvisorToolResultContent",
+        tag="type",
+        members={
+            "advisor_tool_result_error": AdvisorToolResultErrorObject,
+            "advisor_result": AdvisorResultBlock,
+            "advisor_redacted_result": AdvisorRedactedResultBlock,
+        },
+        unknown=UnknownAdvisorToolResultContent,
+    ),
     "AdvisorToolResultContentParam": TaggedUnion(
         name="AdvisorToolResultContentParam",
         tag="type",
@@ -4391,6 +4995,15 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "encrypted_code_execution_result": EncryptedCodeExecutionResultBlockParam,
         },
     ),
+    "CompactionToolChange": TaggedUnion(
+        name="CompactionToolChange",
+        tag="type",
+        members={
+            "tool_addition": ToolAdditionBlock,
+            "tool_removal": ToolRemovalBlock,
+        },
+        unknown=UnknownCompactionToolChange,
+    ),
     "ContentBlock": TaggedUnion(
         name="ContentBlock",
         tag="type",
@@ -4407,6 +5020,12 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "text_editor_code_execution_tool_result": TextEditorCodeExecutionToolResultBlock,
             "tool_search_tool_result": ToolSearchToolResultBlock,
             "container_upload": ContainerUploadBlock,
+            "advisor_tool_result": AdvisorToolResultBlock,
+            "compaction": CompactionBlock,
+            "fallback": FallbackBlock,
+            "mcp_tool_listing": MCPToolListingBlock,
+            "mcp_tool_result": MCPToolResultBlock,
+            "mcp_tool_use": MCPToolUseBlock,
         },
         unknown=UnknownContentBlock,
     ),
@@ -4419,6 +5038,7 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "citations_delta": CitationsDelta,
             "thinking_delta": ThinkingDelta,
             "signature_delta": SignatureDelta,
+            "compaction_delta": CompactionContentBlockDelta,
         },
         unknown=UnknownContentBlockDelta,
     ),
@@ -4460,6 +5080,15 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "image": ImageBlockParam,
         },
     ),
+    "ContextManagementAppliedEdit": TaggedUnion(
+        name="ContextManagementAppliedEdit",
+        tag="type",
+        members={
+            "clear_tool_uses_20250919": ClearToolUses20250919EditResponse,
+            "clear_thinking_20251015": ClearThinking20251015EditResponse,
+        },
+        unknown=UnknownContextManagementAppliedEdit,
+    ),
     "ContextManagementConfigEditParam": TaggedUnion(
         name="ContextManagementConfigEditParam",
         tag="type",
@@ -4496,6 +5125,15 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
         },
         unknown=UnknownErrorObject,
     ),
+    "FallbackCreditStatus": TaggedUnion(
+        name="FallbackCreditStatus",
+        tag="type",
+        members={
+            "redeemed": FallbackCreditRedeemed,
+            "not_applied": FallbackCreditNotApplied,
+        },
+        unknown=UnknownFallbackCreditStatus,
+    ),
     "ImageSourceParam": TaggedUnion(
         name="ImageSourceParam",
         tag="type",
@@ -4504,6 +5142,26 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "url": URLImageSourceParam,
             "file": FileImageSourceParam,
         },
+    ),
+    "InputTransformation": TaggedUnion(
+        name="InputTransformation",
+        tag="type",
+        members={
+            "thinking_dropped": ThinkingDroppedInputTransformation,
+            "thinking_mismatch_allowed": ThinkingMismatchAllowedInputTransformation,
+        },
+        unknown=UnknownInputTransformation,
+    ),
+    "IterationUsage": TaggedUnion(
+        name="IterationUsage",
+        tag="type",
+        members={
+            "message": MessageIterationUsage,
+            "compaction": CompactionIterationUsage,
+            "advisor_message": AdvisorMessageIterationUsage,
+            "fallback_message": FallbackMessageIterationUsage,
+        },
+        unknown=UnknownIterationUsage,
     ),
     "MessageBatchResult": TaggedUnion(
         name="MessageBatchResult",
@@ -4611,6 +5269,17 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "adaptive": ThinkingConfigAdaptiveParam,
         },
     ),
+    "ToolAdditionTool": TaggedUnion(
+        name="ToolAdditionTool",
+        tag="type",
+        members={
+            "tool_reference": ToolChangeToolReference,
+            "mcp_tool_reference": ToolChangeMCPToolReference,
+            "mcp_toolset_reference": ToolChangeMCPToolsetReference,
+            "tool_definition": ToolChangeToolDefinition,
+        },
+        unknown=UnknownToolAdditionTool,
+    ),
     "ToolAdditionToolParam": TaggedUnion(
         name="ToolAdditionToolParam",
         tag="type",
@@ -4638,6 +5307,16 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "tool": ToolChoiceToolParam,
             "none": ToolChoiceNoneParam,
         },
+    ),
+    "ToolRemovalTool": TaggedUnion(
+        name="ToolRemovalTool",
+        tag="type",
+        members={
+            "tool_reference": ToolChangeToolReference,
+            "mcp_tool_reference": ToolChangeMCPToolReference,
+            "mcp_toolset_reference": ToolChangeMCPToolsetReference,
+        },
+        unknown=UnknownToolRemovalTool,
     ),
     "ToolRemovalToolParam": TaggedUnion(
         name="ToolRemovalToolParam",
@@ -4774,11 +5453,17 @@ ENTRY_MODELS: Final[Mapping[str, Any]] = {
 
 __all__ = [
     "APIErrorObject",
+    "AdvisorMessageIterationUsage",
+    "AdvisorRedactedResultBlock",
     "AdvisorRedactedResultBlockParam",
+    "AdvisorResultBlock",
     "AdvisorResultBlockParam",
     "AdvisorTool20260301Param",
+    "AdvisorToolResultBlock",
     "AdvisorToolResultBlockParam",
+    "AdvisorToolResultContent",
     "AdvisorToolResultContentParam",
+    "AdvisorToolResultErrorObject",
     "AdvisorToolResultErrorParam",
     "AllThinkingTurnsParam",
     "AssistantMessageParam",
@@ -4865,7 +5550,9 @@ __all__ = [
     "CitationsWebSearchResultLocation",
     "ClearThinking20251015EditKeepParam",
     "ClearThinking20251015EditParam",
+    "ClearThinking20251015EditResponse",
     "ClearToolUses20250919EditParam",
+    "ClearToolUses20250919EditResponse",
     "ClearToolUses20250919EditTriggerParam",
     "CodeExecutionOutputBlock",
     "CodeExecutionOutputBlockParam",
@@ -4882,8 +5569,12 @@ __all__ = [
     "CodeExecutionToolResultErrorObject",
     "CodeExecutionToolResultErrorParam",
     "Compact20260112EditParam",
+    "CompactionBlock",
     "CompactionBlockParam",
     "CompactionConfigParam",
+    "CompactionContentBlockDelta",
+    "CompactionIterationUsage",
+    "CompactionToolChange",
     "ComputerCursorPositionConfigParam",
     "ComputerDoubleClickConfigParam",
     "ComputerHoldKeyConfigParam",
@@ -4913,8 +5604,10 @@ __all__ = [
     "ContentBlockParam",
     "ContentBlockSourceContentParam",
     "ContentBlockSourceParam",
+    "ContextManagementAppliedEdit",
     "ContextManagementConfigEditParam",
     "ContextManagementConfigParam",
+    "ContextManagementResponse",
     "Delta",
     "Diagnostics",
     "DiagnosticsParam",
@@ -4928,10 +5621,18 @@ __all__ = [
     "EncryptedCodeExecutionResultBlockParam",
     "ErrorObject",
     "ErrorResponse",
+    "FallbackBlock",
     "FallbackBlockParam",
+    "FallbackCreditNotApplied",
+    "FallbackCreditRedeemed",
+    "FallbackCreditStatus",
     "FallbackCreditTokenParam",
+    "FallbackCreditUsage",
+    "FallbackInfo",
     "FallbackInfoParam",
+    "FallbackMessageIterationUsage",
     "FallbackParam",
+    "FallbackRefusalTrigger",
     "FileDocumentSourceParam",
     "FileImageSourceParam",
     "GatewayTimeoutErrorObject",
@@ -4942,15 +5643,21 @@ __all__ = [
     "InputSchemaTyped",
     "InputTokensClearAtLeastParam",
     "InputTokensTriggerParam",
+    "InputTransformation",
     "InvalidRequestErrorObject",
+    "IterationUsage",
     "JSONOutputFormatParam",
     "MCPServerToolConfigurationParam",
     "MCPServerURLDefinitionParam",
+    "MCPTool",
     "MCPToolConfigParam",
     "MCPToolDefaultConfigParam",
+    "MCPToolListingBlock",
     "MCPToolListingBlockParam",
     "MCPToolParam",
+    "MCPToolResultBlock",
     "MCPToolResultBlockParam",
+    "MCPToolUseBlock",
     "MCPToolUseBlockParam",
     "MCPToolsetParam",
     "MemoryTool20250818Param",
@@ -4966,6 +5673,7 @@ __all__ = [
     "MessageCreateParams",
     "MessageCreateParamsNonStreaming",
     "MessageDeltaUsage",
+    "MessageIterationUsage",
     "MessageParam",
     "MessageStreamEvent",
     "MessageThreadParam",
@@ -5028,18 +5736,26 @@ __all__ = [
     "ThinkingConfigEnabledParam",
     "ThinkingConfigParam",
     "ThinkingDelta",
+    "ThinkingDroppedInputTransformation",
+    "ThinkingMismatchAllowedInputTransformation",
     "ThinkingTurnsParam",
     "ThreadContinueParams",
     "ThreadCreateParams",
     "TokenTaskBudgetParam",
+    "ToolAdditionBlock",
     "ToolAdditionBlockParam",
+    "ToolAdditionTool",
     "ToolAdditionToolParam",
     "ToolBash20241022Param",
     "ToolBash20250124Param",
     "ToolChangeBlockParam",
+    "ToolChangeMCPToolReference",
     "ToolChangeMCPToolReferenceParam",
+    "ToolChangeMCPToolsetReference",
     "ToolChangeMCPToolsetReferenceParam",
+    "ToolChangeToolDefinition",
     "ToolChangeToolDefinitionParam",
+    "ToolChangeToolReference",
     "ToolChangeToolReferenceParam",
     "ToolChoiceAnyParam",
     "ToolChoiceAutoParam",
@@ -5052,7 +5768,9 @@ __all__ = [
     "ToolParam",
     "ToolReferenceBlock",
     "ToolReferenceBlockParam",
+    "ToolRemovalBlock",
     "ToolRemovalBlockParam",
+    "ToolRemovalTool",
     "ToolRemovalToolParam",
     "ToolResultBlockParam",
     "ToolResultContentBlockParam",
@@ -5078,17 +5796,25 @@ __all__ = [
     "UNIONS",
     "URLImageSourceParam",
     "URLPDFSourceParam",
+    "UnknownAdvisorToolResultContent",
     "UnknownBashCodeExecutionToolResultContent",
     "UnknownCacheMissReason",
     "UnknownCaller",
     "UnknownCodeExecutionToolResultContent",
+    "UnknownCompactionToolChange",
     "UnknownContentBlock",
     "UnknownContentBlockDelta",
+    "UnknownContextManagementAppliedEdit",
     "UnknownErrorObject",
+    "UnknownFallbackCreditStatus",
+    "UnknownInputTransformation",
+    "UnknownIterationUsage",
     "UnknownMessageBatchResult",
     "UnknownMessageStreamEvent",
     "UnknownTextCitation",
     "UnknownTextEditorCodeExecutionToolResultContent",
+    "UnknownToolAdditionTool",
+    "UnknownToolRemovalTool",
     "UnknownToolSearchToolResultContent",
     "UnknownWebFetchDocumentSource",
     "UnknownWebFetchToolResultContent",
