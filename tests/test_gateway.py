@@ -1324,6 +1324,17 @@ class TestServeCommand:
         assert code == 2
         assert "pip install 'messages-schema[serve]'" in err
 
+    def test_without_aiohttp_too(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The upstream client is part of the extra: without it, the same pip line."""
+        monkeypatch.setitem(sys.modules, "aiohttp", None)
+
+        code, _, err = run_cli(["serve", "--upstream", "http://127.0.0.1:1"])
+
+        assert code == 2
+        assert "pip install 'messages-schema[serve]'" in err
+        with pytest.raises(ConfigError, match="aiohttp"):
+            make_proxy_app("http://127.0.0.1:1")
+
     def test_runs_uvicorn_with_the_proxy(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """serve hands the proxy app to uvicorn with the host and port given."""
         seen: dict[str, Any] = {}

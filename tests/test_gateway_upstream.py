@@ -197,6 +197,24 @@ def test_the_path_is_forwarded_exactly(
     assert (upstream.seen[-1]["raw_path"], upstream.seen[-1]["query"]) == (raw_path, query)
 
 
+@pytest.mark.parametrize(("base", "target", "origin", "path_qs"), [
+    ("http://[::1]:8080/base/", b"//v1/./messages?beta=true",
+     "http://[::1]:8080", "/base//v1/./messages?beta=true"),
+    ("https://bücher.example", b"/v1/files/a%2Fb/../c?q=%20x&r",
+     "https://xn--bcher-kva.example", "/v1/files/a%2Fb/../c?q=%20x&r"),
+    ("https://api.anthropic.com", b"/v1/a b#c\r\n",
+     "https://api.anthropic.com", "/v1/a%20b%23c%0D%0A"),
+])
+def test_the_upstream_url_keeps_the_target_as_sent(
+    base: str, target: bytes, origin: str, path_qs: str
+) -> None:
+    """IPv6 and IDNA hosts are written as URLs need; the target is not normalized."""
+    url = AiohttpUpstream(base, timeout=1.0, trust_env=False).url_for(target)
+
+    assert str(url) == origin + path_qs
+    assert url.raw_path_qs == path_qs
+
+
 @pytest.mark.parametrize("length", [True, False], ids=["content-length", "chunked"])
 def test_a_body_still_arriving_is_streamed_upstream(
     stack: tuple[Recorder, int], length: bool

@@ -25,6 +25,7 @@ from messages_schema.exceptions import ConfigError
 if TYPE_CHECKING:
     import aiohttp
     import httpx
+    import yarl
 
 #: Headers a client sends that describe its own connection or request framing; the
 #: request to the upstream gets its own.
@@ -141,6 +142,10 @@ class AiohttpUpstream:
         ssl_context: For ``https``; default: aiohttp's (the system's trust store).
         proxy: ``http(s)://`` proxy URL; default: the environment's (`env_proxy`).
         trust_env: Read the proxy from the environment when *proxy* is not given.
+
+    Raises:
+        ConfigError: aiohttp is not installed, or the environment's proxy is not an
+            http(s) URL.
     """
 
     def __init__(
@@ -153,11 +158,23 @@ class AiohttpUpstream:
         proxy: str | None = None,
         trust_env: bool = True,
     ) -> None:
+        try:
+            import aiohttp  # noqa: F401 - fail at start-up, not on the first request
+        except ImportError as exc:
+            msg = (
+                "the proxy's upstream client needs aiohttp: pip install"
+                " 'messages-schema[serve]', or give make_proxy_app a client=httpx.AsyncClient"
+            )
+            raise ConfigError(msg) from exc
+        import yarl
+
         parts = urlsplit(url)
         self.scheme = parts.scheme
         self.host = parts.hostname or ""
         self.port = parts.port
-        self.base_path = parts.path.rstrip("/")
+        self.base_path = parts.path.rstrip("/").encode()
+        # Scheme, host (IDNA, IPv6 brackets) and port, as yarl writes them.
+        self._origin = str(yarl.URL.build(scheme=self.scheme, host=self.host, port=self.port))
         self.timeout = timeout
         self.connect_timeout = min(connect_timeout, timeout)
         self.ssl_context = ssl_context
@@ -193,13 +210,7 @@ class AiohttpUpstream:
         import aiohttp
 
         session = self._session or self._open()
-        import yarl
-
-        path, _, query = _safe_target(self.base_path.encode() + target).partition(b"?")
-        # Built from parts, already encoded: yarl then neither normalizes nor requotes.
-        url = yarl.URL.build(scheme=self.scheme, host=self.host, port=self.port,
-                             path=path.decode("ascii"), query_string=query.decode("ascii"),
-                             encoded=True)
+        url = self.url_for(target)
         sent = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in _request_headers(
             headers, streamed=body is not None and not isinstance(body, bytes))]
         data: bytes | AsyncIterator[bytes] | None = body
@@ -214,6 +225,14 @@ class AiohttpUpstream:
         except (aiohttp.ClientError, ValueError) as exc:  # ValueError: a bad header value
             raise UpstreamError(type(exc).__name__) from exc
         return _AiohttpResponse(response)
+
+    def url_for(self, target: bytes) -> yarl.URL:
+        """The upstream URL for a request *target* (path and query), byte for byte."""
+        import yarl
+
+        # Taken as already encoded, yarl neither normalizes the path nor requotes it.
+        return yarl.URL(self._origin + _safe_target(self.base_path + target).decode("ascii"),
+                        encoded=True)
 
     async def aclose(self) -> None:
         """Close every pooled connection."""

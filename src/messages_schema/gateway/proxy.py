@@ -131,8 +131,9 @@ def make_proxy_app(
         check_processes: Passed to `ValidatingMiddleware`.
 
     Raises:
-        ConfigError: *upstream* is not an http(s) URL, *timeout* is not positive, or
-            the environment names a proxy for it that is not an http(s) URL.
+        ConfigError: *upstream* is not an http(s) URL, *timeout* is not positive, the
+            environment names a proxy for it that is not an http(s) URL, or aiohttp is
+            missing and no *client* is given.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
