@@ -243,6 +243,26 @@ def test_a_body_still_arriving_is_streamed_upstream(
         assert headers[b"transfer-encoding"] == b"chunked"
 
 
+def test_a_client_leaving_mid_upload_ends_the_upstream_request(
+    stack: tuple[Recorder, int],
+) -> None:
+    """Half a streamed body, then the client is gone: the upstream request ends too."""
+    upstream, port = stack
+    before = len(upstream.seen)
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
+        sock.sendall(b"POST /v1/files HTTP/1.1\r\nhost: g\r\ncontent-length: 200000\r\n\r\n")
+        sock.sendall(b"x" * 50_000)
+        time.sleep(0.2)
+
+    deadline = time.monotonic() + WAIT
+    while len(upstream.seen) == before:
+        assert time.monotonic() < deadline, "the upstream request never ended"
+        time.sleep(0.01)
+    assert len(upstream.seen[-1]["body"]) < 200_000
+    response, _ = exchange(port, "GET", "/v1/models", {})  # the proxy still serves
+    assert response.status == 200
+
+
 def test_an_answer_that_stops_is_cut_after_the_read_timeout(
     stack: tuple[Recorder, int], logs: pytest.LogCaptureFixture
 ) -> None:
