@@ -20,6 +20,7 @@ import uvicorn
 
 from messages_schema import ConfigError, Finding, LintConfig, Severity
 from messages_schema.cli import run
+from messages_schema.config import API_VERSIONS
 from messages_schema.gateway import (
     API_BODY_LIMITS,
     FINDINGS_HEADER,
@@ -524,12 +525,104 @@ class TestVersionHeader:
 
         assert answer.status == 400
 
-    def test_version_value_is_not_judged(self, inner: Inner) -> None:
-        """Any version value passes: the set of valid versions grows over time."""
+    def test_unknown_date_is_forwarded_under_the_newest_rules(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """A well-formed date this version does not know: the newest rules, then forwarded."""
         headers = [*headers_for(version=False), (b"anthropic-version", b"2099-01-01")]
+        gateway = ValidatingMiddleware(inner)
+
+        ok = call(gateway, headers=headers)
+        sampled = call(gateway, dumps({**VALID, "temperature": 1}), headers=headers)
+
+        assert ok.status == 200
+        assert sampled.status == 400
+        assert sampled.json()["error"]["message"] == "temperature: Extra inputs are not permitted"
+        assert sampled.headers[FINDINGS_HEADER] == b"VER001"
+        first, second = log_lines(gateway_logs)
+        assert (first["api_version"], first["anthropic_version"]) == (API_VERSIONS[-1],
+                                                                      "unknown")
+        assert second["codes"] == ["VER001"]
+
+    @pytest.mark.parametrize(
+        "value", ["latest", "2023-6-1", "2023-13-45", "20230601", "2023-W01-1", "next-v2"])
+    def test_a_value_that_is_not_a_date_is_the_apis_400(
+        self, inner: Inner, value: str, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """The API answers a version it cannot know in its envelope, naming the value."""
+        headers = [*headers_for(version=False), (b"anthropic-version", value.encode())]
         answer = call(ValidatingMiddleware(inner), headers=headers)
 
+        assert answer.status == 400
+        assert answer.json()["error"] == {
+            "type": "invalid_request_error",
+            "message": f'anthropic-version: "{value}" is not a valid version',
+        }
+        assert inner.calls == []
+        (line,) = log_lines(gateway_logs)
+        assert (line["decision"], line["anthropic_version"]) == ("reject", "invalid")
+        assert value not in json.dumps(line)  # the value itself is not logged
+        assert "api_version" not in line  # nothing was checked
+
+    def test_a_repeated_header_is_judged_joined(self, inner: Inner) -> None:
+        """Two version headers reach the API as one joined value, which it refuses."""
+        headers = [*headers_for(), (b"anthropic-version", b"2023-06-01")]
+        answer = call(ValidatingMiddleware(inner), headers=headers)
+
+        assert answer.status == 400
+        assert answer.json()["error"]["message"] == (
+            'anthropic-version: "2023-06-01, 2023-06-01" is not a valid version')
+
+    def test_a_bad_value_is_forwarded_in_report_mode(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """Report mode forwards it, checked under the configured version, and logs it."""
+        headers = [*headers_for(version=False), (b"anthropic-version", b"latest")]
+        answer = call(ValidatingMiddleware(inner, mode="report"), headers=headers)
+
         assert answer.status == 200
+        (line,) = log_lines(gateway_logs)
+        assert (line["anthropic_version"], line["api_version"]) == ("invalid", "2023-06-01")
+
+    def test_not_judged_when_disabled(self, inner: Inner) -> None:
+        """require_version=False forwards a value that is not a date too."""
+        headers = [*headers_for(version=False), (b"anthropic-version", b"latest")]
+        answer = call(ValidatingMiddleware(inner, require_version=False), headers=headers)
+
+        assert answer.status == 200
+
+    @pytest.mark.parametrize(("version", "status"), [("2023-06-01", 200), ("2026-10-21", 400)])
+    def test_each_request_is_checked_under_its_own_version(
+        self, inner: Inner, version: str, status: int, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """temperature is accepted under 2023-06-01 and removed in 2026-10-21 (VER001)."""
+        body = dumps({**VALID, "temperature": 1})
+        headers = [*headers_for(version=False, length=len(body)),
+                   (b"anthropic-version", version.encode())]
+        answer = call(ValidatingMiddleware(inner), body, headers=headers)
+
+        assert answer.status == status
+        (line,) = log_lines(gateway_logs)
+        assert line["api_version"] == version
+        assert "anthropic_version" not in line  # a known version needs no remark
+        if status == 400:
+            assert answer.json()["error"] == {
+                "type": "invalid_request_error",
+                "message": "temperature: Extra inputs are not permitted",
+            }
+            assert line["codes"] == ["VER001"]
+        else:
+            assert json.loads(inner.calls[0][1])["temperature"] == 1
+
+    def test_without_the_header_the_configured_version_applies(self, inner: Inner) -> None:
+        """require_version=False and no header: LintConfig.api_version decides."""
+        body = dumps({**VALID, "temperature": 1})
+        newest = ValidatingMiddleware(inner, require_version=False,
+                                      config=LintConfig(api_version="2026-10-21"))
+        default = ValidatingMiddleware(inner, require_version=False)
+
+        assert call(newest, body, headers=headers_for(version=False)).status == 400
+        assert call(default, body, headers=headers_for(version=False)).status == 200
 
     def test_not_required_when_disabled(self, inner: Inner) -> None:
         """require_version=False forwards requests without the header."""
@@ -601,12 +694,25 @@ class TestBetaHeader:
         assert other is not first
         assert set(first.config.betas) == {"a", "b"}
 
+    def test_one_linter_per_beta_set_and_version(self, inner: Inner) -> None:
+        """The API version is part of the linter's key, and of its config."""
+        gateway = ValidatingMiddleware(inner)
+
+        default = gateway._linter_for(["a"])
+        newest = gateway._linter_for(["a"], "2026-10-21")
+
+        assert newest is not default
+        assert newest is gateway._linter_for(["a"], "2026-10-21")
+        assert default is gateway._linter_for(["a"], "2023-06-01")
+        assert (default.config.api_version, newest.config.api_version) == (
+            "2023-06-01", "2026-10-21")
+
     def test_linter_cache_is_bounded(self, inner: Inner) -> None:
         """Random beta headers cannot grow the cache without bound."""
         gateway = ValidatingMiddleware(inner)
 
         for i in range(300):
-            gateway._linter_for([f"beta-{i}"])
+            gateway._linter_for([f"beta-{i}"], API_VERSIONS[i % len(API_VERSIONS)])
 
         assert len(gateway._linters) <= 128
 
@@ -845,6 +951,30 @@ class TestLargeBodies:
         assert json.loads(inner.calls[0][1]) == normalize_request(large(system="Be brief."))
         assert [line["checked_in"] for line in log_lines(gateway_logs)] == ["process"] * 2
 
+    def test_a_worker_process_checks_under_the_requests_version(
+        self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
+    ) -> None:
+        """The request's anthropic-version reaches the worker: VER001 only under 2026-10-21."""
+        body = dumps(large(temperature=1))
+        gateway = ValidatingMiddleware(inner)
+        try:
+            answers = {
+                version: call(gateway, body, headers=[
+                    *headers_for(version=False, length=len(body)),
+                    (b"anthropic-version", version.encode())])
+                for version in ("2023-06-01", "2026-10-21")
+            }
+        finally:
+            gateway.close()
+
+        assert answers["2023-06-01"].status == 200
+        assert answers["2026-10-21"].status == 400
+        assert answers["2026-10-21"].json()["error"]["message"] == (
+            "temperature: Extra inputs are not permitted")
+        lines = log_lines(gateway_logs)
+        assert [line["checked_in"] for line in lines] == ["process"] * 2
+        assert [line["api_version"] for line in lines] == ["2023-06-01", "2026-10-21"]
+
     def test_an_unpicklable_normalizer_runs_in_a_thread(
         self, inner: Inner, gateway_logs: pytest.LogCaptureFixture
     ) -> None:
@@ -940,7 +1070,8 @@ class TestLogging:
 
         ok, bad = log_lines(gateway_logs)
         assert set(ok) == {"event", "method", "path", "status", "ms", "mode", "decision",
-                           "outcome", "findings", "codes"}
+                           "outcome", "findings", "codes", "api_version"}
+        assert ok["api_version"] == "2023-06-01"
         assert (ok["status"], ok["decision"], ok["outcome"], ok["findings"], ok["codes"]) == (
             200, "forward", "complete", 0, []
         )
@@ -1192,6 +1323,17 @@ class TestServeCommand:
 
         assert code == 2
         assert "pip install 'messages-schema[serve]'" in err
+
+    def test_without_aiohttp_too(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The upstream client is part of the extra: without it, the same pip line."""
+        monkeypatch.setitem(sys.modules, "aiohttp", None)
+
+        code, _, err = run_cli(["serve", "--upstream", "http://127.0.0.1:1"])
+
+        assert code == 2
+        assert "pip install 'messages-schema[serve]'" in err
+        with pytest.raises(ConfigError, match="aiohttp"):
+            make_proxy_app("http://127.0.0.1:1")
 
     def test_runs_uvicorn_with_the_proxy(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """serve hands the proxy app to uvicorn with the host and port given."""

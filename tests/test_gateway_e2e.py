@@ -234,6 +234,52 @@ class TestThroughTheProxy:
             "context_management: Extra inputs are not permitted"
         )
 
+    def test_each_request_is_checked_under_its_own_api_version(
+        self, stack: tuple[FakeUpstream, str, str], client: anthropic.Anthropic,
+        gateway_logs: pytest.LogCaptureFixture,
+    ) -> None:
+        """temperature: refused under the SDK's 2026-10-21 (VER001), forwarded under 2023-06-01."""
+        upstream = stack[0]
+        before = len(upstream.requests)
+
+        with pytest.raises(anthropic.BadRequestError) as caught:
+            client.messages.create(**ask(), extra_body={"temperature": 1})
+        message = client.messages.create(**ask(), extra_body={"temperature": 1},
+                                          extra_headers={"anthropic-version": "2023-06-01"})
+
+        assert caught.value.body["error"] == {  # type: ignore[index]
+            "type": "invalid_request_error",
+            "message": "temperature: Extra inputs are not permitted",
+        }
+        assert caught.value.request_id.startswith("req_gw_")  # type: ignore[union-attr]
+        assert message.id == MESSAGE["id"]
+        assert len(upstream.requests) == before + 1
+        _, headers, body = upstream.requests[before]
+        assert headers[b"anthropic-version"] == b"2023-06-01"
+        assert json.loads(body)["temperature"] == 1
+        lines = [json.loads(r.getMessage()) for r in gateway_logs.records
+                 if r.name == "messages_schema.gateway"]
+        assert [(line["api_version"], line["decision"]) for line in lines
+                if line["event"] == "request"] == [("2026-10-21", "reject"),
+                                                   ("2023-06-01", "forward")]
+
+    def test_a_version_that_is_not_a_date_is_the_apis_400(
+        self, stack: tuple[FakeUpstream, str, str], client: anthropic.Anthropic
+    ) -> None:
+        """An anthropic-version value that is not a date is refused in the API's words."""
+        upstream = stack[0]
+        before = len(upstream.requests)
+
+        with pytest.raises(anthropic.BadRequestError) as caught:
+            client.messages.create(**ask(), extra_headers={"anthropic-version": "latest"})
+
+        assert caught.value.status_code == 400
+        assert caught.value.body["error"] == {  # type: ignore[index]
+            "type": "invalid_request_error",
+            "message": 'anthropic-version: "latest" is not a valid version',
+        }
+        assert len(upstream.requests) == before
+
     def test_oversized_body_is_413(
         self, stack: tuple[FakeUpstream, str, str], client: anthropic.Anthropic
     ) -> None:

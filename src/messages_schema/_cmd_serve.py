@@ -16,7 +16,7 @@ import orjson
 from messages_schema.cli import IO_, UsageError
 from messages_schema.config import LintConfig
 
-#: What ``serve`` prints when uvicorn is missing, as ``httpx.main()`` does.
+#: What ``serve`` prints when uvicorn or aiohttp is missing, as ``httpx.main()`` does.
 INSTALL_HINT = (
     "messages-schema serve needs the optional dependencies of the serve extra.\n"
     "Install them with: pip install 'messages-schema[serve]'\n"
@@ -130,6 +130,7 @@ def worker_app() -> Any:
 def _serve(args: argparse.Namespace, io: IO_) -> int:
     try:
         uvicorn = importlib.import_module("uvicorn")
+        importlib.import_module("aiohttp")  # the upstream client
     except ImportError:
         io.stderr.write(INSTALL_HINT)
         return 2

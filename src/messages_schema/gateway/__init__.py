@@ -20,8 +20,8 @@ path, status, duration, mode, decision, outcome and finding codes only.
 
 Modules: `messages_schema.gateway.middleware` (the middleware),
 `messages_schema.gateway.proxy` (the proxy); private helpers hold path matching
-(``_paths``), body decoding (``_encoding``), checking (``_checks``), the upstream HTTP
-client (``_upstream``), answers (``_errors``) and the log line (``_log``).
+(``_paths``), body decoding (``_encoding``), checking (``_checks``), sending upstream
+with aiohttp or httpx (``_upstream``), answers (``_errors``) and the log line (``_log``).
 """
 
 from __future__ import annotations

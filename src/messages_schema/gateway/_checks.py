@@ -26,7 +26,7 @@ import attrs
 import orjson
 
 from messages_schema import _jsonio
-from messages_schema.config import LintConfig
+from messages_schema.config import API_VERSIONS, LintConfig
 from messages_schema.findings import Severity
 from messages_schema.gateway import _encoding
 from messages_schema.gateway._errors import INVALID_JSON_PREFIX, Problem
@@ -35,7 +35,8 @@ from messages_schema.rules import RULES
 
 Normalizer: TypeAlias = Callable[[Any], Any]
 
-#: Most distinct ``anthropic-beta`` sets whose `Linter` is kept.
+#: Most distinct (``anthropic-beta`` set, ``anthropic-version``) pairs whose `Linter` is
+#: kept.
 LINTER_CACHE_SIZE: Final = 128
 
 
@@ -85,7 +86,7 @@ class Verdict:
 
 class Checker:
     """
-    Lints request bodies for one `LintConfig`, one `Linter` per distinct beta set.
+    Lints request bodies for one `LintConfig`: one `Linter` per (betas, version) pair.
 
     Safe to call from several threads at once.
     """
@@ -93,32 +94,40 @@ class Checker:
     def __init__(self, config: LintConfig, *, strict_batches: bool = False) -> None:
         self.config = config
         self.strict_batches = strict_batches
-        self._linters: dict[frozenset[str], Linter] = {}
+        self._linters: dict[tuple[frozenset[str], str], Linter] = {}
         self._lock = threading.Lock()
 
-    def linter_for(self, betas: Iterable[str]) -> Linter:
-        """The linter for *config* plus *betas* (cached, at most `LINTER_CACHE_SIZE`)."""
-        key = frozenset(betas)
+    def linter_for(self, betas: Iterable[str], api_version: str | None = None) -> Linter:
+        """
+        The linter for *config* plus *betas*, under *api_version* (default: *config*'s).
+
+        Cached, at most `LINTER_CACHE_SIZE`: random header values must not grow it.
+        """
+        version = api_version or self.config.api_version
+        key = (frozenset(betas), version)
         linter = self._linters.get(key)
         if linter is not None:
             return linter
         config = self.config
-        if key - set(config.betas):
-            config = attrs.evolve(config, betas=(*config.betas, *sorted(key)))
+        if key[0] - set(config.betas):
+            config = attrs.evolve(config, betas=(*config.betas, *sorted(key[0])))
+        if version != config.api_version:
+            config = attrs.evolve(config, api_version=version)
         linter = Linter(config)
         with self._lock:
-            if len(self._linters) >= LINTER_CACHE_SIZE:  # random headers must not grow it
+            if len(self._linters) >= LINTER_CACHE_SIZE:
                 self._linters.pop(next(iter(self._linters)))
             return self._linters.setdefault(key, linter)
 
     def warm_up(self) -> None:
-        """Compile the header-less linter's validators now, not on the first request."""
-        linter = self.linter_for(())
+        """Compile the header-less linters now (config's and the newest API version)."""
         sample: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "."}]}
-        linter.lint(sample, kind="count_tokens")
-        linter.lint({**sample, "max_tokens": 1}, kind="request")
-        linter.lint({"custom_id": "c", "params": {**sample, "max_tokens": 1}},
-                    kind="batch_request")
+        for version in dict.fromkeys((self.config.api_version, API_VERSIONS[-1])):
+            linter = self.linter_for((), version)
+            linter.lint(sample, kind="count_tokens")
+            linter.lint({**sample, "max_tokens": 1}, kind="request")
+            linter.lint({"custom_id": "c", "params": {**sample, "max_tokens": 1}},
+                        kind="batch_request")
 
     def verdict(
         self,
@@ -128,23 +137,28 @@ class Checker:
         kind: str,
         betas: tuple[str, ...],
         normalizer: Normalizer | None = None,
+        api_version: str | None = None,
     ) -> Verdict:
         """
         Decode *body*, check it, and with *normalizer* rewrite it when it has no error.
+
+        *api_version* is the request's (default: *config*'s).
 
         Raises:
             EncodingError: From `messages_schema.gateway._encoding.decode`.
         """
         if codings:
             body = _encoding.decode(body, codings, limit)
-        inspection = self.inspect(body, kind, betas)
+        inspection = self.inspect(body, kind, betas, api_version)
         verdict = Verdict.of(inspection.problems)
         if normalizer is None or verdict.first_error is not None or inspection.value is None:
             return verdict
         rewritten = normalize(normalizer, inspection.value, kind)
         return attrs.evolve(verdict, normalized=rewritten, normalize_failed=rewritten is None)
 
-    def inspect(self, body: bytes, kind: str, betas: tuple[str, ...]) -> Inspection:
+    def inspect(
+        self, body: bytes, kind: str, betas: tuple[str, ...], api_version: str | None = None
+    ) -> Inspection:
         """Return the problems of *body* (decoded bytes) as a *kind* body."""
         try:
             value = _jsonio.decode(body)
@@ -152,7 +166,7 @@ class Checker:
             detail = str(exc).removeprefix("Invalid JSON: ")
             return Inspection([Problem.at("SCH000", (), INVALID_JSON_PREFIX + detail)], None,
                               len(body))
-        linter = self.linter_for(betas)
+        linter = self.linter_for(betas, api_version)
         if kind == "batches":
             problems = list(batch_problems(linter, value, strict=self.strict_batches))
         else:
@@ -211,10 +225,12 @@ def _worker_checker(day: dt.date | None) -> Checker:
 
 def _worker_verdict(
     day: dt.date, body: bytes, codings: list[str], limit: int, kind: str,
-    betas: tuple[str, ...], normalizer: Normalizer | None,
+    betas: tuple[str, ...], normalizer: Normalizer | None, api_version: str | None,
 ) -> Verdict:
-    # The day comes from the parent: a worker never reads a clock of its own.
-    return _worker_checker(day).verdict(body, codings, limit, kind, betas, normalizer)
+    # The day comes from the parent: a worker never reads a clock of its own; the API
+    # version is the request's.
+    return _worker_checker(day).verdict(body, codings, limit, kind, betas, normalizer,
+                                        api_version)
 
 
 def _worker_ready() -> bool:
@@ -257,12 +273,12 @@ class CheckPool:
 
     async def verdict(
         self, body: bytes, codings: list[str], limit: int, kind: str,
-        betas: tuple[str, ...], normalizer: Normalizer | None,
+        betas: tuple[str, ...], normalizer: Normalizer | None, api_version: str | None = None,
     ) -> Verdict:
-        """Check *body* in a worker; the event loop only waits."""
+        """Check *body* in a worker, under *api_version*; the event loop only waits."""
         loop = asyncio.get_running_loop()
         job = functools.partial(_worker_verdict, self.config.as_of(), body, codings, limit,
-                                kind, betas, normalizer)
+                                kind, betas, normalizer, api_version)
         try:
             return await loop.run_in_executor(self.executor(), job)
         except concurrent.futures.process.BrokenProcessPool:

@@ -41,6 +41,17 @@ API_BODY_LIMITS: Final[dict[str, int]] = {
 #: ``invalid_request_error``.
 MISSING_VERSION_MESSAGE: Final = "anthropic-version: header is required"
 
+
+def invalid_version_message(value: str) -> str:
+    """
+    The API's text for an ``anthropic-version`` value it does not know (HTTP 400).
+
+    ``anthropic-version: "2023-10-01" is not a valid version``, error type
+    ``invalid_request_error`` (directus-labs/extensions#285, 2026-01-11); a repeated
+    header is judged joined: ``"2023-06-01, 2023-06-01"`` (decolua/9router#1227).
+    """
+    return f'anthropic-version: "{value}" is not a valid version'
+
 #: The API's 413 text (anthropics/anthropic-sdk-python#938, 2025-04-14;
 #: anthropics/claude-code#14567, 2025-12-19), error type ``request_too_large``.
 TOO_LARGE_MESSAGE: Final = "Request exceeds the maximum size"

@@ -36,6 +36,8 @@ class Record:
     codes: list[str] = attrs.Factory(list)
     request_id: str | None = None
     outcome: str = "complete"
+    #: The API version the body was checked under (``None``: not checked).
+    api_version: str | None = None
     #: Extra fields, only when they say something (rewritten path, encoding, reason).
     extra: dict[str, Any] = attrs.Factory(dict)
     #: Whether the final body message has been sent (a later disconnect is harmless).
@@ -55,6 +57,8 @@ class Record:
             "findings": self.findings,
             "codes": self.codes,
         }
+        if self.api_version is not None:
+            fields["api_version"] = self.api_version
         if self.request_id is not None:
             fields["request_id"] = self.request_id
         fields.update(self.extra)

@@ -1,49 +1,49 @@
 """
-Sending a request upstream: a small HTTP/1.1 client on asyncio streams, or httpx.
+Sending a request upstream: aiohttp's client by default, or a caller's httpx client.
 
-The proxy's own cost per request is mostly its HTTP client's. A general client (httpx)
-spends about a millisecond per request in Python before and after the socket work, more
-than the whole lint of a 50 KB body; this one writes the request in one buffer, parses
-the answer's head in a few string operations and hands body bytes on as they arrive, on
-a pool of keep-alive connections. It speaks exactly what the proxy needs: HTTP/1.1 over
-TCP or TLS, ``Content-Length``, chunked and read-until-close bodies, 1xx answers
-skipped, and one retry of a request whose reused connection turned out to be closed
-(nothing was read from it, so the upstream never saw the request).
+The proxy's own cost per request is mostly its HTTP client's. Measured per request on
+loopback (README, "Validating gateway"), aiohttp's client, whose HTTP parser is llhttp
+in C, costs about a third of httpcore's and a quarter of httpx's CPU time; both of
+those parse with h11 in Python under anyio. HTTP framing in a security component is left
+to that parser: `AiohttpUpstream` only chooses what is sent and maps errors.
 
-`HttpxUpstream` wraps a caller's ``httpx.AsyncClient`` (custom transports, HTTP/2,
+`HttpxUpstream` wraps a caller's ``httpx.AsyncClient`` (custom transports, HTTP/2, SOCKS
 proxies, tests with ``httpx.MockTransport``) behind the same small interface.
 """
 
 from __future__ import annotations
 
-import asyncio
+import re
 import ssl
+import urllib.request
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Final, Protocol
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    import httpx
+from messages_schema.exceptions import ConfigError
 
-#: Largest response head (status line and headers) accepted.
-_HEAD_LIMIT: Final = 64 * 1024
-#: Largest piece of a request body written to the socket at once.
-_WRITE_SLICE: Final = 256 * 1024
-#: Most bytes handed on per read of a response body.
-_READ_SIZE: Final = 64 * 1024
+if TYPE_CHECKING:
+    import aiohttp
+    import httpx
+    import yarl
+
 #: Headers a client sends that describe its own connection or request framing; the
 #: request to the upstream gets its own.
 _NOT_FORWARDED: Final = frozenset(
     {b"host", b"content-length", b"transfer-encoding", b"expect", b"connection",
      b"keep-alive", b"te", b"trailer", b"upgrade", b"proxy-connection"}
 )
-
-_NOTHING: Final = b""
-_CLOSED: Final = "connection closed"
-_CONNECT_TIMEOUT: Final = "connect timeout"
-_READ_TIMEOUT: Final = "read timeout"
-_HEAD_TOO_LARGE: Final = "response head too large"
-_BAD_CHUNK: Final = "malformed chunk"
+#: Headers HTTP clients add on their own; a proxy sends them only when its client did
+#: (an ``Accept-Encoding`` the client never sent would bring it a body it cannot read).
+_CLIENT_DEFAULTS: Final = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
+#: Methods sent without a body when the client sent none.
+_BODILESS: Final = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
+#: Proxy URL schemes aiohttp speaks.
+_PROXY_SCHEMES: Final = ("http", "https")
+#: Bytes a request target cannot carry as they are.
+_UNSAFE_IN_TARGET: Final = re.compile(rb"[^\x21-\x22\x24-\x7e]")
+#: Longest upstream header line accepted (aiohttp's default is 8 KiB).
+_MAX_FIELD: Final = 64 * 1024
 
 
 class UpstreamError(Exception):
@@ -55,7 +55,7 @@ class UpstreamError(Exception):
 
 
 class UpstreamTimeout(UpstreamError):  # noqa: N818 - a kind of UpstreamError
-    """The upstream sent nothing for the read timeout."""
+    """The upstream sent nothing for the read timeout (or did not connect in time)."""
 
 
 class Response(Protocol):
@@ -89,72 +89,63 @@ class Upstream(Protocol):
         ...
 
 
-class _Conn:
+def env_proxy(url: str) -> str | None:
     """
-    One connection, with a watchdog: no bytes for *timeout* seconds aborts it.
+    The proxy the environment names for *url*, as httpx reads it with ``trust_env``.
 
-    One timer per request, re-armed lazily, instead of a timeout context per read: a
-    streamed answer has hundreds of reads, and the timer costs a float store each.
+    ``HTTPS_PROXY`` / ``HTTP_PROXY`` by the upstream's scheme, else ``ALL_PROXY`` (either
+    case); none when ``NO_PROXY`` covers the upstream's host.
+
+    Raises:
+        ConfigError: The proxy is not an ``http://`` or ``https://`` URL (aiohttp speaks
+            no SOCKS: pass ``client=httpx.AsyncClient(...)`` for one).
     """
-
-    __slots__ = ("last", "loop", "reader", "reused", "timed_out", "timeout", "timer", "writer")
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.reused = False
-        self.loop = asyncio.get_running_loop()
-        self.timer: asyncio.TimerHandle | None = None
-        self.timeout = 0.0
-        self.last = 0.0
-        self.timed_out = False
-
-    def usable(self) -> bool:
-        return not self.writer.is_closing() and not self.reader.at_eof()
-
-    def arm(self, timeout: float) -> None:
-        self.timeout, self.timed_out = timeout, False
-        self.last = self.loop.time()
-        if self.timer is None:
-            self.timer = self.loop.call_at(self.last + timeout, self._check)
-
-    def touch(self) -> None:
-        self.last = self.loop.time()
-
-    def disarm(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-
-    def _check(self) -> None:
-        self.timer = None
-        if self.loop.time() - self.last >= self.timeout:
-            self.timed_out = True
-            self.writer.transport.abort()  # pending reads and writes fail at once
-        else:
-            self.timer = self.loop.call_at(self.last + self.timeout, self._check)
-
-    def failure(self, exc: BaseException) -> UpstreamError:
-        """The error to report for *exc* raised by a read or write on this connection."""
-        if self.timed_out:
-            return UpstreamTimeout(_READ_TIMEOUT)
-        return UpstreamError(type(exc).__name__)
-
-    def close(self) -> None:
-        self.disarm()
-        self.writer.close()
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    host = parts.hostname or ""
+    # The standard library's NO_PROXY matching (urllib's own), untyped in typeshed.
+    bypass: Any = getattr(urllib.request, "proxy_bypass_environment")  # noqa: B009
+    if not host or bypass(f"{host}:{parts.port}" if parts.port else host, proxies):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    if "://" not in proxy:  # HTTP_PROXY=host:port, as curl and httpx take it
+        proxy = f"http://{proxy}"
+    if urlsplit(proxy).scheme not in _PROXY_SCHEMES:
+        msg = (
+            f"the proxy for {parts.scheme} in the environment must be an http:// or https://"
+            " URL; for another kind give make_proxy_app a client=httpx.AsyncClient(...)"
+        )
+        raise ConfigError(msg)
+    return proxy
 
 
-class SocketUpstream:
+class AiohttpUpstream:
     """
-    The built-in HTTP/1.1 client for one upstream base URL.
+    Requests to one upstream base URL through an ``aiohttp.ClientSession``.
+
+    The session (made on first use, on the serving event loop) keeps connections alive
+    without a limit on how many are open at once (a proxy must not queue a request
+    behind long streams), sends no cookies, follows no redirect, decodes no
+    content-coding and adds none of its default headers the client did not send. aiohttp
+    replays a request whose pooled connection turned out to be closed only for
+    idempotent methods (RFC 9112 §9.3.1); a ``POST`` is never sent twice, since the
+    upstream may have acted on it. Connections whose close has already arrived are
+    dropped before they are reused, and idle ones after 15 seconds.
 
     Args:
         url: ``http://`` or ``https://`` base URL; its path prefixes every request.
-        timeout: Seconds to wait for the connection's next bytes (or for a write).
+        timeout: Seconds to wait for the upstream's next bytes (the read timeout of every
+            request, from the moment it is sent).
         connect_timeout: Seconds to wait for a connection (TCP and TLS).
-        max_idle: Most keep-alive connections kept open between requests.
-        ssl_context: For ``https``; default `ssl.create_default_context`.
+        ssl_context: For ``https``; default: aiohttp's (the system's trust store).
+        proxy: ``http(s)://`` proxy URL; default: the environment's (`env_proxy`).
+        trust_env: Read the proxy from the environment when *proxy* is not given.
+
+    Raises:
+        ConfigError: aiohttp is not installed, or the environment's proxy is not an
+            http(s) URL.
     """
 
     def __init__(
@@ -163,285 +154,141 @@ class SocketUpstream:
         *,
         timeout: float,
         connect_timeout: float = 10.0,
-        max_idle: int = 100,
         ssl_context: ssl.SSLContext | None = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
     ) -> None:
+        try:
+            import aiohttp  # noqa: F401 - fail at start-up, not on the first request
+        except ImportError as exc:
+            msg = (
+                "the proxy's upstream client needs aiohttp: pip install"
+                " 'messages-schema[serve]', or give make_proxy_app a client=httpx.AsyncClient"
+            )
+            raise ConfigError(msg) from exc
+        import yarl
+
         parts = urlsplit(url)
-        self.tls = parts.scheme == "https"
+        self.scheme = parts.scheme
         self.host = parts.hostname or ""
-        self.port = parts.port or (443 if self.tls else 80)
-        default_port = self.port == (443 if self.tls else 80)
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        self.host_header = (host if default_port else f"{host}:{self.port}").encode("idna")
+        self.port = parts.port
         self.base_path = parts.path.rstrip("/").encode()
+        # Scheme, host (IDNA, IPv6 brackets) and port, as yarl writes them.
+        self._origin = str(yarl.URL.build(scheme=self.scheme, host=self.host, port=self.port))
         self.timeout = timeout
         self.connect_timeout = min(connect_timeout, timeout)
-        self.max_idle = max_idle
-        self._ssl = (ssl_context or ssl.create_default_context()) if self.tls else None
-        self._idle: list[_Conn] = []
+        self.ssl_context = ssl_context
+        self.proxy = proxy if proxy is not None or not trust_env else env_proxy(url)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(
+            limit=0, ssl=self.ssl_context if self.ssl_context is not None else True,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+            trust_env=False,  # the proxy is chosen here; no ~/.netrc credentials upstream
+            skip_auto_headers=_CLIENT_DEFAULTS,
+            requote_redirect_url=False,
+            max_field_size=_MAX_FIELD,
+            timeout=aiohttp.ClientTimeout(
+                total=None, connect=None, sock_connect=self.connect_timeout,
+                sock_read=self.timeout,
+            ),
+        )
+        return self._session
 
     async def send(
         self, method: str, target: bytes, headers: list[tuple[bytes, bytes]],
         body: bytes | AsyncIterator[bytes] | None,
     ) -> Response:
         """Send one request; return once the answer's head has arrived."""
-        replayable = body is None or isinstance(body, bytes)
-        head = self._head(method, target, headers, body)
-        for _ in range(2):
-            conn = self._take()
-            fresh = conn is None
-            if conn is None:
-                conn = await self._connect()
-            conn.arm(self.timeout)
-            try:
-                await self._write(conn, head, body)
-                status, fields, closing = await self._read_head(conn)
-            except UpstreamError:
-                conn.close()
-                raise
-            except (OSError, asyncio.IncompleteReadError) as exc:
-                conn.close()
-                stale = not fresh and replayable and not conn.timed_out and (
-                    not isinstance(exc, asyncio.IncompleteReadError) or not exc.partial
-                )
-                if stale:
-                    continue  # a kept-alive connection the upstream had closed: retry
-                raise conn.failure(exc) from exc
-            except BaseException:  # cancelled (the client left): the connection is spent
-                conn.close()
-                raise
-            return _SocketResponse(self, conn, method, status, fields, closing)
-        raise UpstreamError(_CLOSED)  # pragma: no cover - loop returns or raises
+        import aiohttp
+
+        session = self._session or self._open()
+        url = self.url_for(target)
+        sent = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in _request_headers(
+            headers, streamed=body is not None and not isinstance(body, bytes))]
+        data: bytes | AsyncIterator[bytes] | None = body
+        if body == b"" and method in _BODILESS:
+            data = None
+        try:
+            response = await session.request(
+                method, url, headers=sent, data=data, allow_redirects=False, proxy=self.proxy,
+            )
+        except TimeoutError as exc:  # aiohttp's timeouts are TimeoutErrors
+            raise UpstreamTimeout(type(exc).__name__) from exc
+        except (aiohttp.ClientError, ValueError) as exc:  # ValueError: a bad header value
+            raise UpstreamError(type(exc).__name__) from exc
+        return _AiohttpResponse(response)
+
+    def url_for(self, target: bytes) -> yarl.URL:
+        """The upstream URL for a request *target* (path and query), byte for byte."""
+        import yarl
+
+        # Taken as already encoded, yarl neither normalizes the path nor requotes it.
+        return yarl.URL(self._origin + _safe_target(self.base_path + target).decode("ascii"),
+                        encoded=True)
 
     async def aclose(self) -> None:
         """Close every pooled connection."""
-        idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
-    # -- connections ------------------------------------------------------------------
-
-    def _take(self) -> _Conn | None:
-        while self._idle:
-            conn = self._idle.pop()
-            if conn.usable():
-                conn.reused = True
-                return conn
-            conn.close()
-        return None
-
-    def give_back(self, conn: _Conn) -> None:
-        """Keep *conn* for the next request (its answer was read to the end)."""
-        conn.disarm()
-        if len(self._idle) < self.max_idle and conn.usable():
-            self._idle.append(conn)
-        else:
-            conn.close()
-
-    async def _connect(self) -> _Conn:
-        try:
-            async with asyncio.timeout(self.connect_timeout):
-                reader, writer = await asyncio.open_connection(
-                    self.host, self.port, ssl=self._ssl, limit=_HEAD_LIMIT,
-                    server_hostname=self.host if self.tls else None,
-                )
-        except TimeoutError as exc:
-            raise UpstreamTimeout(_CONNECT_TIMEOUT) from exc
-        except OSError as exc:
-            raise UpstreamError(type(exc).__name__) from exc
-        return _Conn(reader, writer)
-
-    # -- the request ------------------------------------------------------------------
-
-    def _head(
-        self, method: str, target: bytes, headers: list[tuple[bytes, bytes]],
-        body: bytes | AsyncIterator[bytes] | None,
-    ) -> bytes:
-        lines = [b"%s %s HTTP/1.1\r\nhost: %s\r\n" % (
-            method.encode("ascii"), _safe_target(self.base_path + target), self.host_header)]
-        length: bytes | None = None
-        for name, value in headers:
-            lower = name.lower()
-            if lower == b"content-length":
-                length = value
-            if lower in _NOT_FORWARDED or b"\r" in value or b"\n" in value:
-                continue
-            lines.append(b"%s: %s\r\n" % (name, value))
-        if isinstance(body, bytes):
-            if body or method not in ("GET", "HEAD", "DELETE", "OPTIONS"):
-                lines.append(b"content-length: %d\r\n" % len(body))
-        elif body is not None:
-            lines.append(b"content-length: %s\r\n" % length.strip() if length is not None
-                         else b"transfer-encoding: chunked\r\n")
-        lines.append(b"\r\n")
-        return b"".join(lines)
-
-    async def _write(
-        self, conn: _Conn, head: bytes, body: bytes | AsyncIterator[bytes] | None
-    ) -> None:
-        writer = conn.writer
-        if body is None or isinstance(body, bytes):
-            if not body:
-                writer.write(head)
-            elif len(body) <= _WRITE_SLICE:
-                writer.writelines((head, body))
-            else:  # a large body in slices: no 10 MB copies on the event loop
-                writer.write(head)
-                view = memoryview(body)
-                for start in range(0, len(body), _WRITE_SLICE):
-                    writer.write(view[start : start + _WRITE_SLICE])
-                    await _drain(conn)
-            await _drain(conn)
-            return
-        writer.write(head)
-        chunked = head.endswith(b"transfer-encoding: chunked\r\n\r\n")
-        async for piece in body:
-            if not piece:
-                continue
-            if chunked:
-                writer.writelines((b"%x\r\n" % len(piece), piece, b"\r\n"))
-            else:
-                writer.write(piece)
-            await _drain(conn)
-        if chunked:
-            writer.write(b"0\r\n\r\n")
-        await _drain(conn)
-
-    # -- the answer -------------------------------------------------------------------
-
-    async def _read_head(self, conn: _Conn) -> tuple[int, list[tuple[bytes, bytes]], bool]:
-        try:
-            while True:
-                raw = await conn.reader.readuntil(b"\r\n\r\n")
-                conn.touch()
-                status, fields, closing = _parse_head(raw)
-                if status >= 200 or status == 101:
-                    return status, fields, closing
-        except asyncio.LimitOverrunError as exc:
-            raise UpstreamError(_HEAD_TOO_LARGE) from exc
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
 
-async def _drain(conn: _Conn) -> None:
-    if conn.writer.transport.get_write_buffer_size():
-        await conn.writer.drain()
-    conn.touch()
+def _request_headers(
+    headers: list[tuple[bytes, bytes]], *, streamed: bool
+) -> list[tuple[bytes, bytes]]:
+    # A body still arriving keeps the client's Content-Length (chunked without one);
+    # a whole body gets its own length from the client library.
+    return [
+        (name, value)
+        for name, value in headers
+        if ((lower := name.lower()) not in _NOT_FORWARDED
+            or (streamed and lower == b"content-length"))
+        and b"\r" not in value and b"\n" not in value
+    ]
 
 
 def _safe_target(target: bytes) -> bytes:
-    # The request line ends at a space or a line break: escape any the path holds.
-    if all(0x20 < b < 0x7F for b in target):
+    # A request line ends at a space or a line break, and a URL's path at '#': escape
+    # any the path holds, so exactly this path is what the upstream receives.
+    if _UNSAFE_IN_TARGET.search(target) is None:
         return target
-    return b"".join(bytes([b]) if 0x20 < b < 0x7F else b"%%%02X" % b for b in target)
+    return _UNSAFE_IN_TARGET.sub(lambda m: b"%%%02X" % m[0][0], target)
 
 
-def _parse_head(raw: bytes) -> tuple[int, list[tuple[bytes, bytes]], bool]:
-    lines = raw[:-4].split(b"\r\n")
-    parts = lines[0].split(b" ", 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-        msg = "malformed status line"
-        raise UpstreamError(msg)
-    status = int(parts[1])
-    closing = parts[0] == b"HTTP/1.0"
-    fields: list[tuple[bytes, bytes]] = []
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip() or line[:1] in (b" ", b"\t"):
-            msg = "malformed header line"
-            raise UpstreamError(msg)
-        lower = name.lower()
-        value = value.strip()
-        if lower == b"connection":
-            tokens = {t.strip().lower() for t in value.split(b",")}
-            closing = (closing and b"keep-alive" not in tokens) or b"close" in tokens
-        fields.append((lower, value))
-    return status, fields, closing
+class _AiohttpResponse:
+    __slots__ = ("done", "headers", "response", "status")
 
-
-class _SocketResponse:
-    def __init__(
-        self, pool: SocketUpstream, conn: _Conn, method: str, status: int,
-        headers: list[tuple[bytes, bytes]], closing: bool,
-    ) -> None:
-        self.pool = pool
-        self.conn: _Conn | None = conn
-        self.status = status
-        self.headers = headers
-        self.closing = closing
-        self.length: int | None = None
-        self.chunked = False
-        if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
-            self.length = 0
-        else:
-            for name, value in headers:
-                if name == b"transfer-encoding":
-                    self.chunked = value.lower().rstrip().endswith(b"chunked")
-                elif name == b"content-length" and not self.chunked:
-                    try:
-                        self.length = int(value)
-                    except ValueError:
-                        self.length = None
-            if self.chunked:
-                self.length = None
-            elif self.length is None:
-                self.closing = True  # read until the upstream closes
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self.response = response
+        self.status: int = response.status
+        self.headers = [(n.lower(), v) for n, v in response.raw_headers]
         self.done = False
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        conn = self.conn
-        assert conn is not None
-        reader = conn.reader
-        touch = conn.touch
+        import aiohttp
+
         try:
-            if self.chunked:
-                while True:
-                    line = await reader.readuntil(b"\r\n")
-                    size = int(line.split(b";", 1)[0].strip(), 16)
-                    if size == 0:
-                        while await reader.readuntil(b"\r\n") != b"\r\n":
-                            pass  # trailers: not forwarded
-                        break
-                    while size:
-                        data = await reader.read(min(size, _READ_SIZE))
-                        if not data:
-                            raise asyncio.IncompleteReadError(_NOTHING, size)
-                        touch()
-                        size -= len(data)
-                        yield data
-                    if await reader.readexactly(2) != b"\r\n":
-                        raise UpstreamError(_BAD_CHUNK)
-            elif self.length is not None:
-                remaining = self.length
-                while remaining:
-                    data = await reader.read(min(remaining, _READ_SIZE))
-                    if not data:
-                        raise asyncio.IncompleteReadError(_NOTHING, remaining)
-                    touch()
-                    remaining -= len(data)
-                    yield data
-            else:
-                while True:
-                    data = await reader.read(_READ_SIZE)
-                    if not data:
-                        break
-                    touch()
-                    yield data
-        except UpstreamError:
-            raise
-        except (OSError, ValueError, asyncio.IncompleteReadError,
-                asyncio.LimitOverrunError) as exc:
-            raise conn.failure(exc) from exc
-        if conn.timed_out:  # read until close, ended by the watchdog
-            raise UpstreamTimeout(_READ_TIMEOUT)
+            async for data in self.response.content.iter_any():
+                yield data
+        except TimeoutError as exc:
+            raise UpstreamTimeout(type(exc).__name__) from exc
+        except aiohttp.ClientError as exc:  # a cut body: ClientPayloadError and the like
+            raise UpstreamError(type(exc).__name__) from exc
         self.done = True
 
     async def aclose(self) -> None:
-        conn, self.conn = self.conn, None
-        if conn is None:
-            return
-        if self.done and not self.closing:
-            self.pool.give_back(conn)
+        if self.done:
+            self.response.release()  # read to the end: the connection goes back to the pool
         else:
-            conn.close()
+            self.response.close()  # unread or cut: the connection cannot be reused
 
 
 class HttpxUpstream:
@@ -463,12 +310,10 @@ class HttpxUpstream:
 
         base = self.base.raw_path.split(b"?")[0].rstrip(b"/")
         url = self.base.copy_with(raw_path=_safe_target(base + target))
-        sent = [(n, v) for n, v in headers if n.lower() not in _NOT_FORWARDED]
-        if not isinstance(body, bytes) and body is not None:
-            sent += [(n, v) for n, v in headers if n.lower() == b"content-length"]
+        sent = _request_headers(headers,
+                                streamed=body is not None and not isinstance(body, bytes))
         request = self.client.build_request(method, url, headers=sent, content=body)
-        # httpx adds its own defaults; a proxy must not (an Accept-Encoding the client
-        # never sent would hand it a compressed body it cannot read).
+        # httpx adds its own defaults; a proxy must not (see `_CLIENT_DEFAULTS`).
         names = {n.lower() for n, _ in sent}
         for name in ("accept", "accept-encoding", "user-agent"):
             if name.encode() not in names and name in request.headers:

@@ -8,15 +8,17 @@ the bare proxy alike.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import pickle
+import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
-from messages_schema.config import LintConfig
+from messages_schema.config import API_VERSIONS, LintConfig
 from messages_schema.exceptions import ConfigError
 from messages_schema.gateway import _encoding, _paths
 from messages_schema.gateway._checks import Checker, CheckPool, Verdict
@@ -34,6 +36,7 @@ from messages_schema.gateway._errors import (
     Scope,
     Send,
     http_date,
+    invalid_version_message,
     json_line,
     send_error,
 )
@@ -52,6 +55,8 @@ INLINE_CHECK_BYTES: Final = 256 * 1024
 #: Largest compressed body decoded on the event loop (its output is bounded by the
 #: deflate ratio, about 1000:1, so a few MB at worst).
 _INLINE_DECODE_BYTES: Final = 4 * 1024
+#: An ``anthropic-version`` value's shape: a ``YYYY-MM-DD`` date.
+_VERSION_SHAPE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ValidatingMiddleware:
@@ -72,15 +77,21 @@ class ValidatingMiddleware:
 
     1. answers 413 ``request_too_large`` when ``Content-Length`` or the bytes read so
        far exceed *max_body_bytes* (reading stops there);
-    2. answers 400 when the ``anthropic-version`` header is missing, as the API does;
+    2. answers 400 when the ``anthropic-version`` header is missing or is not a
+       ``YYYY-MM-DD`` date, in the API's words (``anthropic-version: header is
+       required``, ``anthropic-version: "v2" is not a valid version``);
     3. decodes a ``Content-Encoding`` body (``gzip``, ``deflate``, ``br``, ``zstd``)
        with the size limit applied to the decoded bytes (a compression bomb is a 413,
        ``error.details.error_code`` ``request_body_too_large_after_decoding``); an
        encoding it cannot decode is answered 400 ``request_body_encoding_unsupported``
        and corrupt data 400 ``request_body_encoding_invalid``, as the API does;
     4. lints the body with a `Linter` for *config* plus the request's
-       ``anthropic-beta`` values (one linter per distinct set, cached), so beta-only
-       fields pass exactly when the header unlocks them. Bodies over
+       ``anthropic-beta`` values and its ``anthropic-version`` as
+       `LintConfig.api_version` (one linter per distinct pair, cached), so beta-only
+       fields pass exactly when the header unlocks them, and what a version removed
+       (``VER``) is an error exactly under that version. A date this package does not
+       know (`messages_schema.config.API_VERSIONS`) is checked by the newest version's
+       rules and forwarded; without the header, *config*'s version applies. Bodies over
        `INLINE_CHECK_BYTES` are checked in a pool of *check_processes* worker
        processes, so the event loop (and every stream through it) keeps moving;
     5. in ``enforce`` mode answers 400 with the error the API reports first
@@ -101,13 +112,14 @@ class ValidatingMiddleware:
 
     Args:
         app: The ASGI application to protect.
-        config: What to check; ``anthropic-beta`` values are added per request.
+        config: What to check; ``anthropic-beta`` values are added per request, and
+            ``anthropic-version`` replaces ``api_version`` when the request has one.
         mode: ``enforce`` (reject), ``report`` (log and forward) or ``normalize``
             (reject errors, forward the normalized body).
         max_body_bytes: Largest body accepted on every route, compressed or decoded;
             ``None`` uses the API's own limits (32 MiB, 256 MiB for batches).
         logger: Where access log lines go (default ``messages_schema.gateway``).
-        require_version: Answer 400 when ``anthropic-version`` is missing.
+        require_version: Answer 400 when ``anthropic-version`` is missing or not a date.
         normalizer: The function ``normalize`` mode applies (default
             `messages_schema.normalize.normalize_request`).
         strict_batches: Reject a batch for any item's error, not only for what the API
@@ -123,7 +135,8 @@ class ValidatingMiddleware:
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        Path normalisation, ``Content-Encoding`` bodies, checks off the event loop,
-       *strict_batches* and *check_processes*; structural errors are reported first.
+       *strict_batches* and *check_processes*; structural errors are reported first;
+       each request is checked under its own ``anthropic-version``.
     """
 
     def __init__(
@@ -212,12 +225,15 @@ class ValidatingMiddleware:
             await self._reject(send, record, 413, "request_too_large", TOO_LARGE_MESSAGE,
                                decision="too_large")
             return
-        if self.require_version and not headers.version:
-            record.extra["anthropic_version"] = "missing"
-            if self.mode != "report":
-                await self._reject(send, record, 400, "invalid_request_error",
-                                   MISSING_VERSION_MESSAGE, decision="reject")
-                return
+        api_version, judged = api_version_of(headers.version, self.config.api_version)
+        if judged != "known":
+            record.extra["anthropic_version"] = judged
+        if self.require_version and judged in ("missing", "invalid") and self.mode != "report":
+            message = (MISSING_VERSION_MESSAGE if headers.version is None
+                       else invalid_version_message(headers.version))
+            await self._reject(send, record, 400, "invalid_request_error", message,
+                               decision="reject")
+            return
 
         body = await _read_body(receive, limit)
         if body is _TOO_LARGE:
@@ -231,9 +247,10 @@ class ValidatingMiddleware:
 
         if headers.codings:
             record.extra["encoding"] = ",".join(headers.codings)[:64]
+        record.api_version = api_version
         try:
             verdict = await self._verdict(body, headers.codings, limit, kind, headers.betas,
-                                          record)
+                                          api_version, record)
         except _encoding.DecodedTooLarge as exc:
             await self._reject(send, record, 413, "request_too_large", str(exc),
                                decision="too_large", error_code=TOO_LARGE_AFTER_DECODING)
@@ -279,20 +296,21 @@ class ValidatingMiddleware:
 
     async def _verdict(
         self, body: bytes, codings: list[str], limit: int, kind: str, betas: tuple[str, ...],
-        record: Record,
+        api_version: str, record: Record,
     ) -> Verdict:
         """Check *body* here when small, in a worker process (or thread) when large."""
         normalizer = self.normalizer if self.mode == "normalize" else None
         if codings and len(body) <= _INLINE_DECODE_BYTES:
             body, codings = _encoding.decode(body, codings, limit), []
         if not codings and len(body) <= INLINE_CHECK_BYTES:
-            return self.checker.verdict(body, [], limit, kind, betas, normalizer)
+            return self.checker.verdict(body, [], limit, kind, betas, normalizer, api_version)
         if self._pool is not None and (normalizer is None or self._normalizer_pickles):
             record.extra["checked_in"] = "process"
-            return await self._pool.verdict(body, codings, limit, kind, betas, normalizer)
+            return await self._pool.verdict(body, codings, limit, kind, betas, normalizer,
+                                            api_version)
         record.extra["checked_in"] = "thread"
         return await asyncio.to_thread(self.checker.verdict, body, codings, limit, kind, betas,
-                                       normalizer)
+                                       normalizer, api_version)
 
     def start_workers(self) -> None:
         """Start the checking processes now rather than on the first large body."""
@@ -304,12 +322,12 @@ class ValidatingMiddleware:
         if self._pool is not None:
             self._pool.close()
 
-    def _linter_for(self, betas: Iterable[str]) -> Any:
+    def _linter_for(self, betas: Iterable[str], api_version: str | None = None) -> Any:
         # Kept for callers of 0.1.0; `Checker.linter_for` is the one used.
-        return self.checker.linter_for(betas)
+        return self.checker.linter_for(betas, api_version)
 
     @property
-    def _linters(self) -> dict[frozenset[str], Any]:
+    def _linters(self) -> dict[tuple[frozenset[str], str], Any]:
         return self.checker._linters
 
     # -- answering --------------------------------------------------------------------
@@ -382,14 +400,15 @@ class _Headers:
     """The request headers the middleware reads; never logged."""
 
     content_length: int | None
-    version: bool
+    #: The ``anthropic-version`` value (repeats joined by ``", "``; ``None``: none).
+    version: str | None
     betas: tuple[str, ...]
     codings: list[str]
 
     @classmethod
     def read(cls, raw: Iterable[tuple[bytes, bytes]]) -> _Headers:
         length: int | None = None
-        version = False
+        versions: list[str] = []
         betas: list[str] = []
         encodings: list[bytes] = []
         for name, value in raw:
@@ -400,7 +419,8 @@ class _Headers:
                 except ValueError:
                     length = None
             elif lower == b"anthropic-version":
-                version = version or bool(value.strip())
+                if text := value.decode("latin-1").strip():
+                    versions.append(text)
             elif lower == b"anthropic-beta":
                 # Comma-joined (API inventory §0.1), possibly repeated.
                 betas.extend(
@@ -409,7 +429,33 @@ class _Headers:
             elif lower == b"content-encoding":
                 encodings.append(value)
         codings = _encoding.tokens(encodings) if encodings else []
+        # A repeated header reaches the API joined, and the joined value is judged
+        # (`"2023-06-01, 2023-06-01" is not a valid version`, decolua/9router#1227).
+        version = ", ".join(versions) if versions else None
         return cls(length, version, tuple(dict.fromkeys(betas)), codings)
+
+
+def api_version_of(value: str | None, default: str) -> tuple[str, str]:
+    """
+    The API version to check a request with, and what its header value was.
+
+    Returns ``(version, judged)``: *judged* is ``"known"`` (one of
+    `messages_schema.config.API_VERSIONS`, checked as itself), ``"unknown"`` (a
+    well-formed date this package does not know: checked by the newest version's rules,
+    the upstream judges it), ``"missing"`` or ``"invalid"`` (not a ``YYYY-MM-DD`` date,
+    which the API answers with a 400); those two are checked as *default*.
+    """
+    if value is None:
+        return default, "missing"
+    if value in API_VERSIONS:
+        return value, "known"
+    if _VERSION_SHAPE.fullmatch(value) is None:
+        return default, "invalid"
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return default, "invalid"
+    return API_VERSIONS[-1], "unknown"
 
 
 _TOO_LARGE: Final = object()

@@ -34,9 +34,9 @@ from messages_schema.gateway._errors import (
 )
 from messages_schema.gateway._log import RECORD_KEY, Record, emit
 from messages_schema.gateway._upstream import (
+    AiohttpUpstream,
     HttpxUpstream,
     Response,
-    SocketUpstream,
     Upstream,
     UpstreamError,
     UpstreamTimeout,
@@ -116,24 +116,29 @@ def make_proxy_app(
     Args:
         upstream: Base URL, such as ``https://api.anthropic.com``.
         client: An ``httpx.AsyncClient`` to send with (the caller closes it); by
-            default the proxy uses its own HTTP/1.1 client, closed at lifespan shutdown.
+            default the proxy sends with aiohttp's client (a keep-alive pool closed at
+            lifespan shutdown), through the proxy that ``HTTPS_PROXY`` / ``HTTP_PROXY`` /
+            ``ALL_PROXY`` name for *upstream* unless ``NO_PROXY`` covers it.
         config: What to check, passed to `ValidatingMiddleware`.
         mode: The middleware's mode; ``None`` forwards without checking requests.
         max_body_bytes: Passed to `ValidatingMiddleware`.
         check_responses: Lint upstream answers (report-only).
         logger: Where log lines go (default ``messages_schema.gateway``).
-        timeout: Seconds to wait for the upstream's next bytes (504 before the answer
-            starts; a cut answer after). A given *client* uses its own timeouts instead.
+        timeout: Seconds to wait for the upstream's next bytes, counted from when the
+            request is sent (504 before the answer starts; a cut answer after). A given
+            *client* uses its own timeouts instead.
         strict_batches: Passed to `ValidatingMiddleware`.
         check_processes: Passed to `ValidatingMiddleware`.
 
     Raises:
-        ConfigError: *upstream* is not an http(s) URL, *timeout* is not positive, or
-            *client* is given without httpx installed.
+        ConfigError: *upstream* is not an http(s) URL, *timeout* is not positive, the
+            environment names a proxy for it that is not an http(s) URL, or aiohttp is
+            missing and no *client* is given.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       Its own HTTP/1.1 client by default; *strict_batches*, *check_processes*.
+       aiohttp's client by default (httpx for a given *client*); *strict_batches*,
+       *check_processes*.
     """
     if not upstream.startswith(("http://", "https://")):
         msg = f"upstream must be an http:// or https:// URL, not {upstream!r}"
@@ -146,7 +151,7 @@ def make_proxy_app(
     if client is not None:
         sender = HttpxUpstream(client, upstream)
     else:
-        sender = SocketUpstream(upstream, timeout=float(timeout))
+        sender = AiohttpUpstream(upstream, timeout=float(timeout))
     forwarder = Forwarder(sender, check_responses=check_responses,
                           config=config or LintConfig(), logger=logger)
     forwarder.client = client
