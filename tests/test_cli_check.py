@@ -454,7 +454,8 @@ class TestSuppression:
         assert r.code == 0
         assert "Wrote" in r.err
         data = orjson.loads(base.read_bytes())
-        assert data["version"] == 1
+        assert data["version"] == 2
+        assert {item["file"] for item in data["findings"]} == {"x.jsonl"}  # beside the file
         records = {item["record"] for item in data["findings"]}
         assert "q" in records
         assert any(rec.startswith("sha256:") for rec in records)

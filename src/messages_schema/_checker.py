@@ -58,6 +58,10 @@ class Task:
     suppress: tuple[str, ...] = ()
     #: ``(line, size)`` of stdin lines that were over the limit and not kept.
     oversize: tuple[tuple[int, int], ...] = ()
+    #: Send `data` back in the result (``--fix`` on stdin writes it out, fixed).
+    echo: bool = False
+    #: Why the input could not be read (a damaged compressed file): nothing to check.
+    error: str | None = None
 
 
 @attrs.define(kw_only=True)
@@ -83,6 +87,9 @@ class TaskResult:
     ids: list[tuple[str, int | None]] = attrs.Factory(list)
     #: An I/O problem that stopped the task (exit code 2).
     error: str | None = None
+    #: The task's own bytes and first line, when it was asked to `Task.echo` them.
+    source: bytes | None = attrs.field(default=None, repr=False)
+    first_line: int = 1
 
 
 def _internal(message: str, where: Location) -> Finding:
@@ -216,9 +223,15 @@ class _Work:
             usable = _usable_selectors(ignores)
             if usable:
                 config = attrs.evolve(config, ignore=(*config.ignore, *usable))
-            fixed, applied, remaining = fix_until_stable(
-                value, config=config, unsafe=fix == UNSAFE, kind=kind
-            )
+            try:
+                fixed, applied, remaining = fix_until_stable(
+                    value, config=config, unsafe=fix == UNSAFE, kind=kind
+                )
+            except Exception as exc:  # a fixer bug: keep every finding, fix nothing
+                crash = _internal(
+                    f"internal error while fixing: {type(exc).__name__}: {exc}", where
+                )
+                return [*(attrs.evolve(f, location=where) for f in findings), crash], None
             if applied:
                 new_value = fixed
                 self.result.fixed.extend(f.code for f in applied)
@@ -320,6 +333,10 @@ def run_stream_task(task: Task) -> TaskResult:
 
 def execute(task: Task) -> TaskResult:
     """Run *task* with the function its format needs (the pool's entry point)."""
-    if task.fmt == "sse":
-        return run_stream_task(task)
-    return run_task(task)
+    if task.error is not None:
+        return TaskResult(file_index=task.file_index, file=task.file, findings=[],
+                          error=task.error)
+    result = run_stream_task(task) if task.fmt == "sse" else run_task(task)
+    if task.echo:
+        result.source, result.first_line = task.data, task.first_line
+    return result

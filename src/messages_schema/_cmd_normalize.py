@@ -76,6 +76,14 @@ def _value(value: Any, *, unsafe: bool) -> Any:
     return value
 
 
+def _safe_value(value: Any, *, unsafe: bool) -> tuple[Any, str | None]:
+    """`_value`, or the record unchanged and why, should a normalizer have a bug."""
+    try:
+        return _value(value, unsafe=unsafe), None
+    except Exception as exc:  # one record must not stop the run (a bug: please report)
+        return value, f"internal error while normalizing: {type(exc).__name__}: {exc}"
+
+
 def _changed(old: Any, new: Any) -> bool:
     return new is not old and orjson.dumps(new) != orjson.dumps(old)
 
@@ -88,7 +96,9 @@ def normalize_bytes(data: bytes, fmt: str, *, unsafe: bool = False) -> _Outcome:
         value = _jsonio.decode(data)
     except _jsonio.InvalidJSON as exc:
         return _Outcome(data, [str(exc)])
-    new = _value(value, unsafe=unsafe)
+    new, problem = _safe_value(value, unsafe=unsafe)
+    if problem is not None:
+        return _Outcome(data, [problem])
     if not _changed(value, new):
         return _Outcome(data)
     # Keep the file's style: a one-line document stays on one line, anything else
@@ -115,8 +125,10 @@ def _jsonl(data: bytes, *, unsafe: bool) -> _Outcome:
             bad.append(f"line {number}: {exc}")
             out.append(line)
             continue
-        new = _value(value, unsafe=unsafe)
-        if not _changed(value, new):
+        new, problem = _safe_value(value, unsafe=unsafe)
+        if problem is not None:
+            bad.append(f"line {number}: {problem}")
+        if problem is not None or not _changed(value, new):
             out.append(line)
             continue
         out.append(orjson.dumps(new) + line[len(body) :])

@@ -18,7 +18,7 @@ from messages_schema import _jsonio
 from messages_schema._apipath import api_path
 from messages_schema._betas import betas_for
 from messages_schema._structural import ENUM, TAG, Problem, structure_for
-from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path
+from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path, canonical_kind
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError
 from messages_schema.findings import Finding, Location, Severity
@@ -34,10 +34,13 @@ _RESPONSE_KINDS = frozenset({"response", "stream", "stream_event", "batch_result
 
 
 def _check_kind(kind: str) -> Kind:
-    if kind not in KINDS:
+    if kind in KINDS:
+        return kind
+    spelled = canonical_kind(kind)
+    if spelled not in KINDS:
         msg = f"kind must be one of {', '.join(KINDS)}, not {kind!r}"
         raise ConfigError(msg)
-    return kind
+    return spelled
 
 
 class Linter:
@@ -58,6 +61,12 @@ class Linter:
             self.config.select, self.config.ignore, preview=self.config.preview
         )
         self.enabled = frozenset(r.code for r in self.rules)
+        if self.config.capabilities is not None:
+            # Read the user's model table now: a missing or broken file is one
+            # ConfigError here, not a crashed rule on every document.
+            from messages_schema._capabilities import load_capabilities
+
+            load_capabilities(self.config.capabilities)
         self._plans: dict[str, _Plan] = {kind: _Plan.build(self.rules, kind) for kind in KINDS}
 
     # -- public doors -----------------------------------------------------------------
@@ -492,7 +501,8 @@ def lint(
         config: What to check; the default checks every stable rule.
 
     Raises:
-        ConfigError: *kind* is not one of the kinds above.
+        ConfigError: *kind* is not one of the kinds above, or *config* names a
+            capabilities file that cannot be read or is not valid.
         UnknownRuleError: *config* selects a code or prefix that names no rule.
 
     .. versionadded:: 0.1.0

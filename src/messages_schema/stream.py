@@ -287,7 +287,7 @@ class StreamAccumulator:
             block = self._block(content, position, index, kind)
             self._open.discard(position)
             parts = self._json.pop(position, None)
-            if parts is not None and block.get("type") in TOOL_INPUT_BLOCKS:
+            if parts is not None and _text(block.get("type")) in TOOL_INPUT_BLOCKS:
                 present, value, problem = parse_tool_input(parts)
                 if problem:
                     msg = f"tool input of block {position} is {problem}"
@@ -307,7 +307,7 @@ class StreamAccumulator:
         if not isinstance(dtype, str) or dtype not in DELTA_TARGETS:
             return  # a delta type this version does not know
         btype = block.get("type")
-        if btype not in DELTA_TARGETS[dtype]:
+        if not isinstance(btype, str) or btype not in DELTA_TARGETS[dtype]:
             msg = f"{dtype} cannot apply to block {position} of type {btype}"
             raise StreamError(msg, index=index)
         if dtype == "text_delta":
@@ -334,7 +334,9 @@ class StreamAccumulator:
             if key in delta or key in message:
                 message[key] = copy.deepcopy(delta.get(key))
         for key, value in delta.items():
-            if key not in ("stop_reason", "stop_sequence", "stop_details") and value is not None:
+            # `content` and `usage` are built by the accumulator itself: a delta never
+            # replaces them (the SDKs copy only the keys they know).
+            if key not in _OWN_KEYS and value is not None:
                 message[key] = copy.deepcopy(value)
         usage = _object(event.get("usage"))
         if usage:
@@ -343,6 +345,10 @@ class StreamAccumulator:
             for key, value in usage.items():
                 if value is not None:
                     target[key] = copy.deepcopy(value)
+
+
+#: Message keys a ``message_delta`` does not copy over wholesale.
+_OWN_KEYS = frozenset({"stop_reason", "stop_sequence", "stop_details", "content", "usage"})
 
 
 def _object(value: Any) -> JSONObject | None:
