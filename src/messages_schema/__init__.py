@@ -20,6 +20,7 @@ from messages_schema.exceptions import (
     StreamError,
     StructureError,
     UnknownRuleError,
+    UnstructureError,
 )
 from messages_schema.findings import Applicability, Edit, Finding, Fix, Location, Severity
 from messages_schema.linter import Linter, is_valid, lint
@@ -44,6 +45,7 @@ __all__ = [
     "StreamError",
     "StructureError",
     "UnknownRuleError",
+    "UnstructureError",
     "apply_fixes",
     "dumps",
     "fix_until_stable",

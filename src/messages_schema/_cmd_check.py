@@ -331,14 +331,14 @@ def sources(args: argparse.Namespace, warn: Callable[[str], None]) -> list[Sourc
 
     def keep(path: Path, *, named: bool) -> bool:
         what = _files.what_is(path)
-        if what not in (_files.FILE, _files.PIPE, _files.FOLDER):
+        if what in _files.NOWHERE or what.startswith("unreadable"):
             problem = _unreachable(path, what)
             if named:
                 raise UsageError(problem)
             warn(f"{problem}; skipped")
             return False
         if what != _files.FILE and not (what == _files.PIPE and named):
-            warn(f"{path}: not a regular file ({what}); skipped")
+            warn(f"{path}: skipped: a {what}, not a regular file")
             return False
         key = path.resolve()
         if key not in seen:
@@ -360,7 +360,7 @@ def sources(args: argparse.Namespace, warn: Callable[[str], None]) -> list[Sourc
         path = Path(raw)
         if _files.what_is(path) == _files.FOLDER:
             found = [p for p in _walk(path, include, exclude) if keep(p, named=False)]
-            if not found:
+            if not found and len(args.paths) > 1:
                 warn(f"{raw}: no files to check in this folder")
         else:
             keep(path, named=True)
@@ -384,8 +384,8 @@ def sniffed(inputs: list[Source]) -> list[Source]:
 def _nothing_found(args: argparse.Namespace) -> UsageError:
     include = ", ".join(tuple(args.include) or DEFAULT_INCLUDE)
     msg = (
-        f"no files to check: {' '.join(args.paths)} holds no file matching {include} "
-        "(each also compressed as .gz, .bz2, .xz or .zst); see --include"
+        f"no files to check in {' '.join(args.paths)} (looked for {include}, each also "
+        "compressed as .gz, .bz2, .xz or .zst; see --include)"
     )
     return UsageError(msg)
 
@@ -723,11 +723,13 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
         if done.fixer is not None:
             try:
                 done.fixer.finish()
-            except OSError as exc:
+            except _files.read_errors() as exc:  # a failed write, or damaged compressed data
+                done.fixer.abort()
                 nonlocal io_errors
                 io_errors += 1
+                reason = getattr(exc, "strerror", None) or exc
                 io.stderr.write(f"messages-schema: {done.src.name}: cannot write fixes: "
-                                f"{exc.strerror or exc}\n")
+                                f"{reason}\n")
         if not quiet_output:
             renderer.file_done(done.src.name, done.records)
 
@@ -771,7 +773,14 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
                 pairs = sorted([*pairs, *extra],
                                key=lambda p: (p[0].location.line or 0) if p[0].location else 0)
             if state.fixer is not None and result.edits:
-                state.fixer.feed(result.edits)
+                try:
+                    state.fixer.feed(result.edits)
+                except _files.read_errors() as exc:
+                    state.fixer.abort()
+                    state.fixer = None
+                    io_errors += 1
+                    io.stderr.write(f"messages-schema: {_read_error(state.src, exc)}; "
+                                    "no fixes written\n")
             if state.echo is not None and result.source is not None:
                 state.echo.feed(result.first_line, result.source, result.edits)
             fixed.update(result.fixed)

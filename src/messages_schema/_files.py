@@ -48,6 +48,8 @@ PIPE: Final = "named pipe (FIFO)"
 MISSING: Final = "missing"
 LOOP: Final = "symlink loop"
 BROKEN: Final = "broken symlink"
+#: Every answer for a path that leads nowhere (besides ``unreadable (...)``).
+NOWHERE: Final = frozenset({MISSING, LOOP, BROKEN})
 
 
 def what_is(path: Path) -> str:

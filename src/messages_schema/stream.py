@@ -20,7 +20,6 @@ Streamed responses (``stream: true``): parse SSE, validate event order, rebuild 
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +42,7 @@ from messages_schema.findings import Finding
 
 if TYPE_CHECKING:
     from messages_schema.linter import Linter
+    from messages_schema.models import Message
 
 __all__ = [
     "SSEDecoder",
@@ -208,17 +208,21 @@ class StreamAccumulator:
                         block["input"] = value
         return message
 
-    def model(self) -> Any:
+    def model(self) -> Message:
         """
         Return the accumulated message as a ``messages_schema.models.Message``.
 
         Raises:
             StreamError: No ``message_start`` has been fed yet.
             StructureError: The message does not fit the model.
+
+        .. versionchanged:: 0.2.0 Typed as returning `messages_schema.models.Message`.
         """
-        converter = importlib.import_module("messages_schema.converter")
-        models = importlib.import_module("messages_schema.models")
-        return converter.structure(self.message, models.Message)
+        # Imported here: the models take a moment to build, and most streams never ask.
+        from messages_schema.converter import structure
+        from messages_schema.models import Message
+
+        return structure(self.message, Message)
 
     # -- internals ----------------------------------------------------------------------
 
