@@ -282,21 +282,6 @@ def _walk(root: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterato
                 yield path
 
 
-def _unreachable(path: Path, what: str) -> str:
-    """Why a path that leads nowhere cannot be read, in a user's words."""
-    if what == _files.MISSING:
-        return f"{path}: no such file or folder"
-    if what == _files.LOOP:
-        return f"{path}: symlink loop (too many levels of symbolic links)"
-    if what == _files.BROKEN:
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "?"
-        return f"{path}: broken symlink (its target {target} does not exist)"
-    return f"{path}: {what}"
-
-
 def _format_of_name(name: str) -> str:
     """The format a file name says, compression suffix aside; ``""`` when it says none."""
     return _records.EXTENSIONS.get(Path(_files.strip_codec(name)).suffix.lower(), "")
@@ -332,7 +317,7 @@ def sources(args: argparse.Namespace, warn: Callable[[str], None]) -> list[Sourc
     def keep(path: Path, *, named: bool) -> bool:
         what = _files.what_is(path)
         if what in _files.NOWHERE or what.startswith("unreadable"):
-            problem = _unreachable(path, what)
+            problem = _files.unreachable(path, what)
             if named:
                 raise UsageError(problem)
             warn(f"{problem}; skipped")

@@ -30,6 +30,7 @@ __all__ = [
     "open_write",
     "read_errors",
     "strip_codec",
+    "unreachable",
     "what_is",
     "zstd_module",
 ]
@@ -83,6 +84,21 @@ def what_is(path: Path) -> str:
     if stat.S_ISSOCK(mode):
         return "socket"
     return "special file"
+
+
+def unreachable(path: Path, what: str) -> str:
+    """Why a path that leads nowhere cannot be read, in a user's words."""
+    if what == MISSING:
+        return f"{path}: no such file or folder"
+    if what == LOOP:
+        return f"{path}: symlink loop (too many levels of symbolic links)"
+    if what == BROKEN:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"{path}: broken symlink (its target {target} does not exist)"
+    return f"{path}: {what}"
 
 
 def codec_of(name: str | Path) -> str | None:

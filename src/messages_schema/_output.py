@@ -77,7 +77,7 @@ class Summary:
             f"{_plural(self.files, 'file')} ({_plural(self.records, 'record')})"
         )
         if self.hidden is not None:
-            text += f"; the baseline hid {_plural(self.hidden, 'more')}"
+            text += f"; the baseline hid {self.hidden:,} more"
         return text + "."
 
 
