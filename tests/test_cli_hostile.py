@@ -21,11 +21,11 @@ import attrs
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import zstandard
 from test_cli_helpers import GOOD, cli_subprocess
 
 import messages_schema
 from messages_schema import models
+from messages_schema._files import zstd_module
 from messages_schema.stream import StreamAccumulator
 
 DEPTH = 100_000
@@ -243,8 +243,7 @@ def _only_compressed(d: Path) -> list[str]:
     _write(d / "data" / "a.jsonl.gz", gzip.compress(_lines(GOOD, EMPTY_STOP).encode()))
     _write(d / "data" / "b.jsonl.bz2", bz2.compress(_lines(GOOD).encode()))
     _write(d / "data" / "c.jsonl.xz", lzma.compress(_lines(GOOD).encode()))
-    _write(d / "data" / "d.jsonl.zst", zstandard.ZstdCompressor().compress(
-        _lines(GOOD, GOOD).encode()))
+    _write(d / "data" / "d.jsonl.zst", zstd_module().compress(_lines(GOOD, GOOD).encode()))
     return ["check", "data", "--isolated"]
 
 

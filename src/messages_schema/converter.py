@@ -510,15 +510,19 @@ def _unknown_structure(cls: type[Any], tag: str) -> Callable[[Any, Any], Any]:
 Check = Callable[[Any], bool]
 
 
+#: The integers orjson writes: signed 64-bit, and unsigned up to 2**64 - 1.
+_INT_RANGE: Final = range(-(2**63), 2**64)
+
+
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and value in _INT_RANGE
 
 
 def _is_number(value: Any) -> bool:
     # NaN and infinities are no JSON: orjson would write them as null.
     if isinstance(value, float):
         return math.isfinite(value)
-    return isinstance(value, int) and not isinstance(value, bool)
+    return _is_int(value)
 
 
 def _is_str(value: Any) -> bool:
@@ -677,6 +681,10 @@ def _refuse(obj: Any, checks: tuple[tuple[str, Check, Any], ...]) -> Unstructure
         if not check(value):
             if isinstance(value, float) and not math.isfinite(value):
                 reason = f"expected {_type_name(tp)}, got {value!r}, which JSON cannot hold"
+            elif isinstance(value, int) and not isinstance(value, bool) and (
+                value not in _INT_RANGE
+            ):
+                reason = f"expected {_type_name(tp)}, got {value}, past the 64-bit range"
             else:
                 reason = f"expected {_type_name(tp)}, got {type(value).__name__} {_shown(value)}"
             return UnstructureError(reason, (name,), obj)
@@ -688,7 +696,7 @@ def _all_fit(checks: tuple[tuple[str, Check, Any], ...]) -> Callable[[Any], bool
     One function testing every field of a model, generated so a valid model pays little.
 
     An `UNSET` field (most optional fields, most of the time) costs one identity test,
-    a string or integer one class test; only other values call their check.
+    a string one class test; only other values call their check.
     """
     unset_type = _base().UnsetType
     namespace: dict[str, Any] = {"UNSET": _base().UNSET}
@@ -696,9 +704,8 @@ def _all_fit(checks: tuple[tuple[str, Check, Any], ...]) -> Callable[[Any], bool
     for i, (name, check, tp) in enumerate(checks):
         namespace[f"c{i}"] = check
         term = f"c{i}(obj.{name})"
-        if tp is str or tp is int:
-            namespace[f"t{i}"] = tp
-            term = f"(obj.{name}.__class__ is t{i} or {term})"
+        if tp is str:
+            term = f"(obj.{name}.__class__ is str or {term})"
         elif _is_union(tp) and unset_type in get_args(tp):
             term = f"(obj.{name} is UNSET or {term})"
         terms.append(term)
@@ -827,7 +834,11 @@ def dumps(model: Any) -> bytes:
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 Refuses values that do not fit their field's type.
     """
-    return orjson.dumps(_default().unstructure(model))
+    value = _default().unstructure(model)
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:  # inside a free-form field (a tool's `input`)
+        raise UnstructureError(str(exc), (), model) from exc
 
 
 def structure(obj: JSONValue, cls: type[T]) -> T:

@@ -114,5 +114,5 @@ class UnstructureError(MessagesSchemaError, TypeError):
         super().__init__(reason)
 
     def __str__(self) -> str:
-        where = ".".join(str(p) for p in self.path)
+        where = ".".join(str(p) for p in self.path) or "<inside a free-form field>"
         return f"cannot write {self.model}: {where}: {self.reason}"
