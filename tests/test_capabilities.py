@@ -79,10 +79,41 @@ class TestShippedTable:
 
     def test_unknown_values_stay_unknown(self):
         """A value without evidence is None, so rules skip it."""
-        caps = capabilities_for("claude-mythos-5-2")
+        caps = capabilities_for("claude-mythos-5-1")
         assert caps.max_tokens is None
         assert caps.prefill is None
-        assert caps.capabilities.thinking.types.allows("enabled") is None
+        assert caps.forced_tool_choice is False
+        assert caps.advisors is None
+        assert caps.capabilities.thinking.types.allows("between_tools") is None
+
+    def test_new_keys_parse(self):
+        """forced_tool_choice, thinking_off_max_effort, fallbacks, advisors, tool types."""
+        sonnet = capabilities_for("claude-sonnet-5-5")
+        assert sonnet.forced_tool_choice is False
+        assert sonnet.thinking_off_max_effort == "high"
+        assert sonnet.fallbacks == "default"
+        assert "claude-opus-5-5" in sonnet.advisors
+        assert "computer_20251124" in sonnet.unsupported_tool_types
+
+    @pytest.mark.parametrize(
+        ("platform_id", "first_party"),
+        [
+            ("anthropic.claude-opus-4-7", "claude-opus-4-7"),
+            ("us.anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5-20251001"),
+            ("global.anthropic.claude-sonnet-4-6", "claude-sonnet-4-6"),
+            ("claude-opus-4-7@20260416", "claude-opus-4-7"),
+            ("claude-sonnet-4-6", "claude-sonnet-4-6"),
+        ],
+    )
+    def test_platform_ids_resolve(self, platform_id, first_party):
+        """Bedrock and Vertex AI ids find the first-party model's entry."""
+        assert capabilities_for(platform_id) is capabilities_for(first_party)
+
+    def test_platform_id_gets_the_model_checks(self):
+        """A Bedrock id gets the same MOD verdicts as the first-party id."""
+        body = {"model": "anthropic.claude-opus-4-7", "max_tokens": 64, "temperature": 0.7,
+                "messages": [{"role": "user", "content": "Hi"}]}
+        assert ["MOD007"] == [f.code for f in lint(body, config=LintConfig(select=["MOD"]))]
 
     def test_every_value_line_has_a_source_comment(self):
         """Each `key = value` line of the shipped table carries a comment or sits under one."""
@@ -140,6 +171,10 @@ class TestUserTables:
             '[models."m"]\nmax_tokens = "many"\n',
             '[models."m"]\nprefil = false\n',
             '[models."m".capabilities.thinking.types]\nadaptiv = true\n',
+            '[models."m"]\nfallbacks = "some"\n',
+            '[models."m"]\nthinking_off_max_effort = "huge"\n',
+            '[models."m"]\nadvisors = "claude-opus-5"\n',
+            '[models."m"]\nforced_tool_choice = "no"\n',
             "not toml [",
         ],
     )

@@ -427,6 +427,24 @@ class TestToday:
         assert "2026-13-01" in r.err
 
 
+class TestApiVersion:
+    def test_flag_changes_the_verdict(self, tmp_path: Path) -> None:
+        """--api-version 2026-10-21 rejects sampling parameters that 2023-06-01 accepts."""
+        body = {"model": "claude-sonnet-4-6", "max_tokens": 64, "temperature": 0.5,
+                "messages": [{"role": "user", "content": "Hi"}]}
+        path = _jsonl(tmp_path / "a.jsonl", [body])
+        old = check(str(path), "--isolated", "--format", "json", "--select", "VER")
+        new = check(str(path), "--isolated", "--format", "json", "--select", "VER",
+                    "--api-version", "2026-10-21")
+        assert (0, []) == (old.code, json.loads(old.out))
+        assert (1, ["VER001"]) == (new.code, [f["code"] for f in json.loads(new.out)])
+
+    def test_bad_version_is_a_usage_error(self) -> None:
+        """An --api-version that is no date exits 2 and names the option."""
+        r = check("-", "--api-version", "latest", stdin=b"{}")
+        assert (2, True) == (r.code, "api_version" in r.err)
+
+
 class TestSuppression:
     def test_marker_ignores_codes_and_is_not_an_extra_key(self, tmp_path: Path) -> None:
         """`_messages_schema.ignore` hides codes for that record and is not SCH002."""

@@ -63,6 +63,28 @@ class TestToday:
             assert dt.date(2026, 12, 1) == LintConfig.from_pyproject(path).today
 
 
+class TestApiVersion:
+    def test_default_is_the_version_stored_traffic_used(self) -> None:
+        """Without a version, requests are checked as sent with 2023-06-01."""
+        assert "2023-06-01" == LintConfig().api_version
+
+    def test_any_iso_date_is_accepted(self) -> None:
+        """A version is a YYYY-MM-DD date; newer ones get the newest rules."""
+        assert "2026-10-21" == LintConfig(api_version=" 2026-10-21 ").api_version
+
+    @pytest.mark.parametrize("bad", ["latest", "2026-10", "21-10-2026", 20261021])
+    def test_rejects_what_is_not_a_version(self, bad: object) -> None:
+        """A value that is no version date is a ConfigError naming the option."""
+        with pytest.raises(ConfigError, match="api_version"):
+            LintConfig(api_version=bad)  # type: ignore[arg-type]
+
+    def test_from_toml(self, tmp_path: Path) -> None:
+        """`api-version = "2026-10-21"` in [tool.messages-schema]."""
+        path = tmp_path / "pyproject.toml"
+        path.write_text('[tool.messages-schema]\napi-version = "2026-10-21"\n', encoding="utf-8")
+        assert "2026-10-21" == LintConfig.from_pyproject(path).api_version
+
+
 class TestFromPyproject:
     def test_reads_the_table(self, tmp_path: Path) -> None:
         """Keys with dashes map onto fields; relative model tables resolve beside the file."""

@@ -1,9 +1,11 @@
 """
-Differential tests against the official SDK's own types (``anthropic==2.10.0``).
+Differential tests against the official SDK's own types (``anthropic==2.17.0``).
 
 What the SDK's (eagerly rebuilt) types accept, our schemas accept too, except where we
 are stricter on purpose. Each deliberate disagreement is listed in `DELIBERATE` with
-the reason and the public evidence for it.
+the reason and the public evidence for it. The beta request types
+(``anthropic.types.beta``) are checked against the linter with every beta value of
+``betas.toml`` configured: what they accept passes once its betas are sent.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from messages_schema import Finding, LintConfig, lint
+from messages_schema._betas import known_betas
 from tests.sdk.generate import documents
 from tests.sdk.oracle import explain, json_schema
 
@@ -32,6 +35,12 @@ DELIBERATE: list[tuple[str, Callable[[Finding], bool], str]] = [
         "declared on the SDK's params TypedDicts, but the SDK sends them as the "
         "`anthropic-user-profile-id` / `anthropic-workspace-id` headers; in a body they are "
         "unknown keys (API inventory §0.1)",
+    ),
+    (
+        "SCH002",
+        lambda f: f.path[-1:] == ("betas",),
+        "the SDK's beta params take `betas` and send it as the `anthropic-beta` header "
+        "(also for a batch item's `params`); in a body it is an unknown key",
     ),
     (
         "SCH006",
@@ -88,21 +97,24 @@ def _unexpected(findings: list[Finding]) -> list[dict[str, Any]]:
 
 
 SDK_KINDS = ["request", "count_tokens", "batch_request", "response", "stream_event", "batch_result",
-             "error"]
+             "error", "beta_request", "beta_count_tokens", "beta_batch_request"]
 
 
 @pytest.mark.parametrize("kind", SDK_KINDS)
 def test_sdk_accepted_documents_pass_our_schema(kind: str) -> None:
     """Whatever the SDK's types accept passes our structural checks, bar listed cases."""
-    schema = json_schema("stream" if kind == "stream_event" else kind)
-    config = LintConfig(select=["SCH"])
+    oracle_kind = "stream" if kind == "stream_event" else kind
+    schema = json_schema(oracle_kind)
+    lint_kind = kind.removeprefix("beta_")
+    betas = sorted(known_betas()) if kind.startswith("beta_") else []
+    config = LintConfig(select=["SCH"], betas=betas)
 
     @settings(max_examples=120, deadline=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(documents(schema, max_depth=8))
     def check(document: Any) -> None:
-        assume(explain(document, "stream" if kind == "stream_event" else kind) is None)
-        findings = [f for f in lint(document, kind=kind, config=config) if f.is_error]
+        assume(explain(document, oracle_kind) is None)
+        findings = [f for f in lint(document, kind=lint_kind, config=config) if f.is_error]
         assert _unexpected(findings) == []
 
     check()

@@ -280,7 +280,8 @@ class TestBetas:
     def test_beta_block_and_tool_types(self) -> None:
         """Beta-only block and tool types are unlocked by their betas."""
         body = minimal_request(
-            tools=[{"type": "computer_20250124", "name": "computer"}],
+            tools=[{"type": "computer_20250124", "name": "computer",
+                    "display_width_px": 1024, "display_height_px": 768}],
             messages=[{"role": "assistant", "content": [
                 {"type": "mcp_tool_use", "id": "mcptoolu_1", "name": "x", "server_name": "s",
                  "input": {}}]}],

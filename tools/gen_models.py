@@ -23,6 +23,9 @@ What is generated, in a deterministic order (classes by name, then aliases by na
 * A union dispatched on ``role`` (``MessageParam``) is a *base class* rather than an
   alias: its members subclass it, and calling it builds the member its ``role``
   selects, so ``MessageParam(role="user", content="Hi")`` is a ``UserMessageParam``.
+  The base declares the properties every member has; a member adds its own.
+* A wire name that is a Python keyword (``from``) becomes the attribute ``from_`` with
+  ``metadata={"wire": "from"}``, which the converter renames on the wire.
 * ``UNIONS`` (how the converter picks a member) and ``ENTRY_MODELS`` (the model of
   each entry schema).
 
@@ -234,7 +237,7 @@ class Generator:
         props, required = self.defs.properties(key)
         fields: list[dict[str, Any]] = []
         for name, (prop, stem) in props.items():
-            if keyword.iskeyword(name) or not name.isidentifier():
+            if not name.isidentifier():
                 msg = f"{key[1]}.{name} is not a Python identifier"
                 raise SchemaShapeError(msg)
             if name in RESERVED:
@@ -279,6 +282,13 @@ class Generator:
         for f in self.fields(key):
             if f["doc"]:
                 lines += self.comment(f["doc"], "    ")
+            if keyword.iskeyword(f["name"]):
+                # A wire name Python reserves (`from`): the attribute takes a trailing
+                # underscore and the converter renames it on the wire.
+                default = f"default={f['default']}, " if f["default"] is not None else ""
+                tail = f' = attrs.field({default}metadata={{"wire": "{f["name"]}"}})'
+                lines.append(f"    {f['name']}_: {f['ann']}{tail}")
+                continue
             tail = f" = {f['default']}" if f["default"] is not None else ""
             lines.append(f"    {f['name']}: {f['ann']}{tail}")
         if self.defs.is_open(key):
@@ -448,15 +458,20 @@ class Generator:
         """A union dispatched on ``role``: a base class its members subclass."""
         members = u["classes"]
         field_sets = [[f["name"] for f in self.fields(self.find(m))] for m in members]
-        if any(sorted(s) != sorted(field_sets[0]) for s in field_sets):
-            msg = f"{u['name']}: members differ in their properties; cannot share a base class"
+        # The base declares the properties every member has; a member adds its own
+        # (a system message's `clear_at`).
+        common = [n for n in field_sets[0] if all(n in s for s in field_sets)]
+        if u["tag"] not in common:
+            msg = f"{u['name']}: members do not all have the tag {u['tag']!r}"
             raise SchemaShapeError(msg)
         anns: dict[str, list[str]] = {}
         for m in members:
             for f in self.fields(self.find(m)):
+                if f["name"] not in common:
+                    continue
                 parts = anns.setdefault(f["name"], [])
                 for part in f["ann"].split(" | "):
-                    if part.startswith("Literal["):
+                    if part.startswith("Literal[") and f["const"]:
                         const = self.fields_const(m, f["name"])
                         parts.append(f"Literal[{self.literal(const)}]")
                     else:
@@ -471,12 +486,15 @@ class Generator:
         )
         lines += self.docstring(doc, "    ")
         lines.append("")
-        for name in field_sets[0]:
+        for name in common:
             parts = self.dedupe(anns[name])
             literals = [p[len("Literal[") : -1] for p in parts if p.startswith("Literal[")]
             others = [p for p in parts if not p.startswith("Literal[")]
             merged = ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
-            lines.append(f"    {name}: {self.union(merged)}")
+            unset = "UnsetType" in merged
+            merged = [p for p in merged if p != "UnsetType"]
+            ann = self.union(merged) + (" | UnsetType" if unset else "")
+            lines.append(f"    {name}: {ann}" + (" = UNSET" if unset else ""))
         return lines
 
     def fields_const(self, cls: str, name: str) -> Any:

@@ -12,6 +12,7 @@ where and why, in the API's own path and wording::
 
 import typing
 
+from messages_schema._betas import KNOWN_BETAS
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import (
     ConfigError,
@@ -30,12 +31,14 @@ if typing.TYPE_CHECKING:
     from messages_schema.fixes import apply_fixes, fix_until_stable
     from messages_schema.normalize import normalize_batch_request, normalize_request
 
-__all__ = [
+# Plain sorted order (`test_exports`), not ruff's constants-first order.
+__all__ = [  # noqa: RUF022
     "Applicability",
     "ConfigError",
     "Edit",
     "Finding",
     "Fix",
+    "KNOWN_BETAS",
     "LintConfig",
     "Linter",
     "Location",

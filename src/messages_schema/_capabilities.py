@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -33,6 +34,7 @@ __all__ = [
     "ThinkingTypes",
     "capabilities_for",
     "load_capabilities",
+    "platform_free_id",
 ]
 
 #: Effort levels of ``output_config.effort``, in order (API inventory §5.4).
@@ -62,7 +64,13 @@ _TOP_KEYS: Final = frozenset(
         "sampling_parameters",
         "system_messages",
         "deprecated_thinking_types",
+        "thinking_default",
         "max_tokens_with_beta",
+        "forced_tool_choice",
+        "thinking_off_max_effort",
+        "fallbacks",
+        "advisors",
+        "unsupported_tool_types",
         "id",
         "type",
         "created_at",
@@ -70,6 +78,9 @@ _TOP_KEYS: Final = frozenset(
     }
 )
 _LIFECYCLES: Final = frozenset({"active", "legacy", "deprecated", "retired"})
+#: Values of ``fallbacks``: a list of fallback models is accepted, only ``"default"``, or
+#: neither (the parameter is a 400).
+FALLBACK_FORMS: Final = ("list", "default", "none")
 
 
 @attrs.frozen(kw_only=True)
@@ -155,7 +166,22 @@ class ModelCapabilities:
     sampling_parameters: bool | None = None
     system_messages: bool | None = None
     deprecated_thinking_types: tuple[str, ...] = ()
+    #: The thinking mode of a request that sends no ``thinking``: ``adaptive`` on models
+    #: that think by default (Claude Sonnet 5, Opus 5, Fable, Mythos), ``disabled`` on
+    #: the others; None when unknown.
+    thinking_default: str | None = None
     max_tokens_with_beta: tuple[tuple[str, int], ...] = ()
+    #: False: ``tool_choice`` of type ``any`` or ``tool`` is a 400 on this model.
+    forced_tool_choice: bool | None = None
+    #: The highest ``output_config.effort`` at which thinking can be turned off
+    #: (``disabled`` / ``between_tools``); a higher level with thinking off is a 400.
+    thinking_off_max_effort: str | None = None
+    #: Which ``fallbacks`` forms the model takes as primary: ``list``, ``default`` or ``none``.
+    fallbacks: str | None = None
+    #: Models the advisor tool may name when this model is the executor (None: unknown).
+    advisors: tuple[str, ...] | None = None
+    #: Tool ``type`` values this model rejects (``computer_20251124`` on Opus 5.5, ...).
+    unsupported_tool_types: tuple[str, ...] = ()
 
     def is_retired(self, on: dt.date) -> bool:
         """
@@ -299,6 +325,22 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
     )
     if set(deprecated_types) - set(THINKING_TYPES):
         raise _fail(source, model, "deprecated_thinking_types names an unknown thinking type")
+    off_effort = _str(
+        raw.get("thinking_off_max_effort"), source, model, "thinking_off_max_effort"
+    )
+    if off_effort is not None and off_effort not in EFFORT_LEVELS:
+        raise _fail(source, model, f"thinking_off_max_effort must be one of {EFFORT_LEVELS}")
+    fallbacks = _str(raw.get("fallbacks"), source, model, "fallbacks")
+    if fallbacks is not None and fallbacks not in FALLBACK_FORMS:
+        raise _fail(source, model, f"fallbacks must be one of {', '.join(FALLBACK_FORMS)}")
+    advisors = (
+        _strings(raw["advisors"], source, model, "advisors") if "advisors" in raw else None
+    )
+    thinking_default = _str(raw.get("thinking_default"), source, model, "thinking_default")
+    if thinking_default is not None and thinking_default not in THINKING_TYPES:
+        raise _fail(
+            source, model, f"thinking_default must be one of {', '.join(THINKING_TYPES)}"
+        )
     return ModelCapabilities(
         id=model,
         display_name=_str(raw.get("display_name"), source, model, "display_name"),
@@ -318,7 +360,17 @@ def _model(model: str, raw: Mapping[str, Any], source: str) -> ModelCapabilities
         ),
         system_messages=_flag(raw.get("system_messages"), source, model, "system_messages"),
         deprecated_thinking_types=deprecated_types,
+        thinking_default=thinking_default,
         max_tokens_with_beta=with_beta,
+        forced_tool_choice=_flag(
+            raw.get("forced_tool_choice"), source, model, "forced_tool_choice"
+        ),
+        thinking_off_max_effort=off_effort,
+        fallbacks=fallbacks,
+        advisors=advisors,
+        unsupported_tool_types=_strings(
+            raw.get("unsupported_tool_types"), source, model, "unsupported_tool_types"
+        ),
     )
 
 
@@ -409,4 +461,34 @@ def capabilities_for(model: str, override_path: str | None = None) -> ModelCapab
 
     .. versionadded:: 0.1.0
     """
-    return load_capabilities(override_path).get(model)
+    table = load_capabilities(override_path)
+    found = table.get(model)
+    if found is None:
+        plain = platform_free_id(model)
+        if plain != model:
+            found = table.get(plain)
+    return found
+
+
+_BEDROCK_VERSION = re.compile(r"-v\d+(?::\d+)?$")
+
+
+@functools.lru_cache(maxsize=1024)
+def platform_free_id(model: str) -> str:
+    """
+    The first-party id inside a cloud platform's model id, or *model* itself.
+
+    Amazon Bedrock names models ``anthropic.claude-opus-4-7`` or, through a
+    cross-region profile, ``us.anthropic.claude-haiku-4-5-20251001-v1:0``; Google Vertex AI
+    ``claude-opus-4-7@20260416``. Proxies pass these ids through, and the model behind them
+    accepts and refuses what the first-party id does, so the capability table applies.
+
+    .. versionadded:: 0.2.0
+    """
+    plain = model.rsplit("/", 1)[-1]
+    if "anthropic." in plain:
+        plain = plain.split("anthropic.", 1)[1]
+        plain = _BEDROCK_VERSION.sub("", plain)
+    if "@" in plain:
+        plain = plain.split("@", 1)[0]
+    return plain

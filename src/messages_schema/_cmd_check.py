@@ -80,8 +80,14 @@ def add(sub: Any) -> None:
     check.add_argument("--ignore", action="append", default=[], metavar="CODES")
     check.add_argument("--beta", action="append", default=[], metavar="NAME",
                        help="an anthropic-beta value the requests are sent with")
+    check.add_argument("--strict-unknown", action="store_true",
+                       help="keep unknown keys, types and values errors even under an "
+                       "anthropic-beta value this version does not know")
     check.add_argument("--model", help="check against this model instead of the payload's")
     check.add_argument("--preview", action="store_true", help="also run preview rules")
+    check.add_argument("--api-version", metavar="YYYY-MM-DD",
+                       help="the anthropic-version the requests are sent with "
+                            "(default 2023-06-01; SDK 2.x sends 2026-10-21)")
     check.add_argument("--today", type=_day, metavar="YYYY-MM-DD",
                        help="give verdicts as of this day (retired models); default: today, UTC")
     check.add_argument("--config", metavar="PATH",
@@ -205,8 +211,12 @@ class Configs:
             changes["model"] = args.model
         if args.preview:
             changes["preview"] = True
+        if args.strict_unknown:
+            changes["strict_unknown"] = True
         if args.kind:
             changes["kind"] = args.kind
+        if args.api_version:
+            changes["api_version"] = args.api_version
         # One day for the whole run, even across midnight and `--jobs` workers.
         changes["today"] = args.today or base.as_of()
         return attrs.evolve(base, **changes)

@@ -28,16 +28,21 @@ import orjson
 from messages_schema._types import Path
 from messages_schema.findings import Severity
 
-#: Which block types each known delta type may update.
+#: Which block types each known delta type may update. ``input_json_delta`` also goes
+#: to any other block that streams its input (`streams_input`).
 DELTA_TARGETS: dict[str, frozenset[str]] = {
     "text_delta": frozenset({"text"}),
     "citations_delta": frozenset({"text"}),
-    "input_json_delta": frozenset({"tool_use", "server_tool_use"}),
+    "input_json_delta": frozenset({"tool_use", "server_tool_use", "mcp_tool_use"}),
     "thinking_delta": frozenset({"thinking"}),
     "signature_delta": frozenset({"thinking"}),
+    # Beta `compact-2026-01-12`: the summary arrives in one delta (SDK 2.17
+    # `BetaCompactionContentBlockDelta`; vercel/ai and pydantic-ai recordings, 2026).
+    "compaction_delta": frozenset({"compaction"}),
 }
 
-#: The response content block types this version knows (API inventory §6.1).
+#: The response content block types this version knows (API inventory §6.1), plus the
+#: beta blocks whose deltas it knows (`mcp_tool_use`, `compaction`).
 KNOWN_BLOCKS: frozenset[str] = frozenset({
     "text",
     "thinking",
@@ -51,10 +56,35 @@ KNOWN_BLOCKS: frozenset[str] = frozenset({
     "text_editor_code_execution_tool_result",
     "tool_search_tool_result",
     "container_upload",
+    "mcp_tool_use",
+    "mcp_tool_result",
+    "compaction",
 })
 
-#: Block types whose ``input`` is built from ``input_json_delta`` fragments.
+#: Block types known to build their ``input`` from ``input_json_delta`` fragments.
 TOOL_INPUT_BLOCKS: frozenset[str] = DELTA_TARGETS["input_json_delta"]
+
+
+def streams_input(block_type: object) -> bool:
+    """
+    Whether a block of *block_type* takes ``input_json_delta`` fragments.
+
+    ``tool_use``, ``server_tool_use``, ``mcp_tool_use`` and any other ``*_tool_use``
+    type: each tool call the API streams builds its ``input`` this way (MCP calls do,
+    in vercel/ai and pydantic-ai recordings of 2026, while the schemas knew only the
+    first two).
+    """
+    return isinstance(block_type, str) and (
+        block_type in TOOL_INPUT_BLOCKS or block_type.endswith("_tool_use")
+    )
+
+
+def takes_delta(delta_type: str, block_type: object) -> bool:
+    """Whether a known *delta_type* applies to a block of *block_type*."""
+    if delta_type == "input_json_delta":
+        return streams_input(block_type)
+    return block_type in DELTA_TARGETS.get(delta_type, ())
+
 
 #: The event types of the Messages API stream.
 EVENT_TYPES: frozenset[str] = frozenset({
@@ -273,10 +303,14 @@ class StreamChecker:
             return
         delta = value.get("delta")
         dtype = _str(delta.get("type")) if isinstance(delta, dict) else None
-        if dtype is None or dtype not in DELTA_TARGETS or block.type not in KNOWN_BLOCKS:
+        if dtype is None or dtype not in DELTA_TARGETS:
             return
-        if block.type not in DELTA_TARGETS[dtype]:
+        if not takes_delta(dtype, block.type):
+            if block.type not in KNOWN_BLOCKS:
+                return  # a block type this version does not know: its deltas are its own
             wanted = " or ".join(f"`{t}`" for t in sorted(DELTA_TARGETS[dtype]))
+            if dtype == "input_json_delta":
+                wanted += " (or another `*_tool_use`)"
             yield Issue(
                 "SSE006",
                 f"`{dtype}` for block {index}, a `{block.type}` block: it applies to {wanted} "
@@ -299,7 +333,7 @@ class StreamChecker:
             yield self._not_open(position, index, "content_block_stop")
             return
         self.closed[index] = position
-        if block.type in TOOL_INPUT_BLOCKS:
+        if streams_input(block.type):
             _, _, problem = parse_tool_input(block.json_parts)
             if problem:
                 yield Issue(

@@ -5,6 +5,10 @@ Two validators per kind, built once: ``jsonschema-rs`` answers "valid?" on the h
 path; python ``jsonschema`` explains a rejection, one error per problem, in the API's
 (pydantic's) phrasing: ``Field required``, ``Extra inputs are not permitted``,
 ``Input should be 'a' or 'b'``.
+
+Both validate a `schemas.shared_view`: the schema as the API applies it under the
+configured ``anthropic-beta`` values. A problem caused by a beta-only item the betas do
+not unlock carries the values that would (`Problem.betas`), read from the view.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import jsonschema_rs
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from messages_schema import schemas
+from messages_schema._betas import ANNOTATION
 from messages_schema._types import JSONValue, Path
 
 #: Codes of the structural checks, by what went wrong.
@@ -36,6 +41,8 @@ MISSING, EXTRA, TYPE, LITERAL, TAG, RANGE, LENGTH, PATTERN, OTHER = (
 )
 #: `Problem.detail` of an invalid literal that is a string outside a set of strings.
 ENUM = "enum"
+#: `Problem.detail` of a string that is not the one string a ``const`` allows.
+CONST = "const"
 
 _TYPE_WORDS = {
     "string": "a valid string",
@@ -56,8 +63,18 @@ class Problem:
     code: str
     message: str
     #: For a union tag problem, the unknown tag; for an extra key, the key; `ENUM` for a
-    #: string outside a set of strings.
+    #: string outside a set of strings; `CONST` for a string other than the one allowed.
     detail: str | None = None
+    #: The ``anthropic-beta`` values that would make this no problem (a beta-only item).
+    betas: tuple[str, ...] = ()
+
+
+def _unlocking(schema: Any, section: str, name: Any) -> tuple[str, ...]:
+    """The betas a view recorded on *schema* for the stripped item *name*."""
+    marks = schema.get(ANNOTATION) if isinstance(schema, dict) else None
+    if not isinstance(marks, dict) or not isinstance(name, str):
+        return ()
+    return tuple(marks.get(section, {}).get(name, ()))
 
 
 def _literal(value: Any) -> str:
@@ -121,14 +138,18 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
-        yield Problem((*path, missing), MISSING, "Field required")
+        betas = _unlocking(schema, "optional", missing)
+        yield Problem((*path, missing), MISSING, "Field required", betas=betas)
     elif kind == "additionalProperties":
         props = schema.get("properties", {})
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         if isinstance(error.instance, dict):
             for key in error.instance:
                 if key not in props and not any(p.search(key) for p in patterns):
-                    yield Problem((*path, key), EXTRA, "Extra inputs are not permitted", key)
+                    betas = _unlocking(schema, "keys", key)
+                    yield Problem(
+                        (*path, key), EXTRA, "Extra inputs are not permitted", key, betas
+                    )
     elif kind == "type":
         yield Problem(path, TYPE, _type_message(error.validator_value))
     elif kind == "enum":
@@ -143,16 +164,22 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
                     f"Input tag {_literal(error.instance)} found using 'type' does not match "
                     f"any of the expected tags: {tags}"
                 )
-            yield Problem(path[:-1], TAG, msg, str(error.instance))
+            betas = _unlocking(schema, "values", error.instance)
+            yield Problem(path[:-1], TAG, msg, str(error.instance), betas)
         else:
             # A string outside a set of strings: in a response, a value the API may add.
             detail = (
                 ENUM if isinstance(error.instance, str) and all(isinstance(v, str) for v in values)
                 else None
             )
-            yield Problem(path, LITERAL, f"Input should be {_join_or(values)}", detail)
+            betas = _unlocking(schema, "values", error.instance)
+            yield Problem(path, LITERAL, f"Input should be {_join_or(values)}", detail, betas)
     elif kind == "const":
-        yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}")
+        detail = (
+            CONST if isinstance(error.instance, str) and isinstance(error.validator_value, str)
+            else None
+        )
+        yield Problem(path, LITERAL, f"Input should be {_literal(error.validator_value)}", detail)
     elif kind == "minimum":
         msg = f"Input should be greater than or equal to {_number(error.validator_value)}"
         yield Problem(path, RANGE, msg)
@@ -239,21 +266,24 @@ def _fast_variant(node: Any) -> Any:
     return node
 
 
-@functools.cache
-def _fast_registry() -> tuple[Any, dict[str, Any]]:
-    docs = {stem: _fast_variant(schemas.shared(stem)) for stem in schemas.NAMES}
+@functools.lru_cache(maxsize=64)
+def _fast_registry(unlocked: frozenset[str]) -> tuple[Any, dict[str, Any]]:
+    docs = {
+        stem: _fast_variant(schemas.shared_view(stem, unlocked)) for stem in schemas.NAMES
+    }
     return jsonschema_rs.Registry([(schemas.uri(s), d) for s, d in docs.items()]), docs
 
 
 class Structure:
-    """The compiled structural validators of one schema."""
+    """The compiled structural validators of one schema, under some ``anthropic-beta`` values."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, unlocked: frozenset[str] = frozenset()) -> None:
         self.name = schemas.name_for_kind(name)
-        rs_registry, fast_docs = _fast_registry()
+        self.unlocked = unlocked
+        rs_registry, fast_docs = _fast_registry(unlocked)
         self._fast = jsonschema_rs.validator_for(fast_docs[self.name], registry=rs_registry)
         self._slow = jsonschema.Draft202012Validator(
-            schemas.shared(self.name), registry=schemas.registry()
+            schemas.shared_view(self.name, unlocked), registry=schemas.view_registry(unlocked)
         )
 
     def is_valid(self, document: JSONValue) -> bool:
@@ -276,7 +306,12 @@ class Structure:
         return [p for p in out if not (p.code == PATTERN and p.path in too_long)]
 
 
-@functools.cache
-def structure_for(name: str) -> Structure:
-    """Return the cached `Structure` of the schema *name* (a stem or a kind)."""
-    return Structure(schemas.name_for_kind(name))
+@functools.lru_cache(maxsize=256)
+def structure_for(name: str, unlocked: frozenset[str] = frozenset()) -> Structure:
+    """
+    Return the cached `Structure` of the schema *name* (a stem or a kind).
+
+    *unlocked* is the relevant ``anthropic-beta`` values (``_betas.relevant``): without
+    them, beta-only items are problems that name their betas.
+    """
+    return Structure(schemas.name_for_kind(name), unlocked)

@@ -9,14 +9,14 @@ import time
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from messages_schema._types import KINDS, canonical_kind
 from messages_schema.exceptions import ConfigError
 
-__all__ = ["LintConfig", "utc_today"]
+__all__ = ["API_VERSIONS", "DEFAULT_API_VERSION", "LintConfig", "utc_today"]
 
 
 def utc_today() -> dt.date:
@@ -32,6 +32,33 @@ def utc_today() -> dt.date:
 @functools.lru_cache(maxsize=4)
 def _date_of_day(day: int) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=day)
+
+
+#: ``anthropic-version`` values the API has published, oldest first. `LintConfig` accepts
+#: any ``YYYY-MM-DD``: a version newer than these is checked by the newest one's rules.
+API_VERSIONS: Final = ("2023-01-01", "2023-06-01", "2026-10-21")
+#: The version stored conversations are checked against when none is given: the one
+#: every SDK sent until October 2026, and the more permissive of the two in use.
+DEFAULT_API_VERSION: Final = "2023-06-01"
+
+
+def _api_version(value: str | None) -> str:
+    if value is None:
+        return DEFAULT_API_VERSION
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if len(text) == 10:
+                return text
+    msg = (
+        f"api_version must be an anthropic-version date such as {API_VERSIONS[-1]}, "
+        f"not {value!r}"
+    )
+    raise ConfigError(msg)
 
 
 def _today(value: dt.date | str | None) -> dt.date | None:
@@ -98,9 +125,18 @@ class LintConfig:
         today: The day verdicts are given for (retired models, and every rule whose
             answer depends on the date). ``None``: today in UTC. Lint a conversation
             stored last year as of the day it was sent with ``today=date(2025, 6, 1)``.
+        api_version: The ``anthropic-version`` header the request is sent with; what the
+            API accepts depends on it (``2026-10-21``, the version SDK 2.x sends, removed
+            the sampling parameters, among others). Default ``2023-06-01``.
+        strict_unknown: Keep unknown keys, block and tool types and literal values as
+            errors even in a request sent with an ``anthropic-beta`` value this version
+            does not know (`messages_schema.KNOWN_BETAS`). By default such findings are
+            warnings there, since the newer beta may have introduced them, and one
+            ``SCH013`` info finding names the unknown beta. TOML ``strict-unknown``,
+            CLI ``check --strict-unknown``.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0 *today*.
+    .. versionchanged:: 0.2.0 *today*, *api_version*, *strict_unknown*.
     """
 
     select: tuple[str, ...] = attrs.field(default=(), converter=_codes)
@@ -117,6 +153,8 @@ class LintConfig:
         default=None, converter=attrs.converters.optional(canonical_kind)
     )
     today: dt.date | None = attrs.field(default=None, converter=_today)
+    api_version: str = attrs.field(default=DEFAULT_API_VERSION, converter=_api_version)
+    strict_unknown: bool = False
 
     def as_of(self) -> dt.date:
         """The day verdicts are given for: `today`, or today in UTC when it is None."""
@@ -172,11 +210,11 @@ class LintConfig:
         if unknown:
             msg = f"{source}: unknown key(s) {', '.join(sorted(unknown))}"
             raise ConfigError(msg)
-        for name in ("preview", "retired_model_is_error"):
+        for name in ("preview", "retired_model_is_error", "strict_unknown"):
             if name in kwargs and not isinstance(kwargs[name], bool):
                 msg = f"{source}: {name.replace('_', '-')} must be true or false"
                 raise ConfigError(msg)
-        for name in ("model", "capabilities", "kind"):
+        for name in ("model", "capabilities", "kind", "api_version"):
             if name in kwargs and not isinstance(kwargs[name], str):
                 msg = f"{source}: {name} must be a string"
                 raise ConfigError(msg)

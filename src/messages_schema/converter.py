@@ -13,7 +13,9 @@ Built on cattrs' orjson preset. Rules of the road:
   model's ``extra`` and written back, and an unknown ``type`` in a response union
   becomes an ``Unknown…`` object (``UnknownContentBlock``) that keeps its data, and a
   string outside a response enum (a new ``stop_reason``) is kept as it is, because the
-  API adds fields, block types and values over time (API inventory §13).
+  API adds fields, block types and values over time (API inventory §13). So is a new
+  ``type`` where the schema knows one variant only (a nested object's ``type`` const);
+  the ``type`` of the document itself (a ``Message``'s ``message``) stays strict.
 * Scalars are checked, never coerced: ``"5"`` is not an ``int``. Constraints that are
   not types (``maxLength``, ``pattern``, ``minimum``) are left to `messages_schema.lint`.
 
@@ -404,10 +406,13 @@ def _model_structure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, An
         if is_open:
             for name, hook in _open_enum_hooks(conv, cls).items():
                 overrides[name] = override(struct_hook=hook)
+        wire = _wire_names(cls)
+        for name, key in wire.items():
+            overrides[name] = override(rename=key)
         base = make_dict_structure_fn(
             cls, conv, _cattrs_forbid_extra_keys=not is_open, **overrides  # type: ignore[arg-type]
         )
-        known = frozenset(n for n in names if n != "extra")
+        known = frozenset(wire.get(n, n) for n in names if n != "extra")
         tags = _required_defaults(cls)
         not_an_object = _type_message("object")
 
@@ -429,18 +434,27 @@ def _model_structure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any, An
     return factory
 
 
+def _wire_names(cls: type[Any]) -> dict[str, str]:
+    """Attributes whose wire key differs (a Python keyword such as ``from``), by name."""
+    return {f.name: f.metadata["wire"] for f in attrs.fields(cls) if "wire" in f.metadata}
+
+
 def _open_enum_hooks(conv: OrjsonConverter, cls: type[Any]) -> dict[str, Any]:
     """
     Hooks for the enum fields of an open (response) shape: any string is kept.
 
     The API adds values to response enums over time (``stop_reason`` gained ``refusal``,
     ``pause_turn`` and ``model_context_window_exceeded``); a reader must keep them, as the
-    linter does (``SCH012`` is a warning). Tags (one-value literals) stay strict.
+    linter does (``SCH012`` is a warning). A ``type`` that is a one-value literal (an
+    object the schemas know one variant of) keeps a newer variant's tag too (``SCH011``
+    is a warning); `structure` keeps the document's own ``type`` strict.
     """
     hooks: dict[str, Any] = {}
     for field in attrs.fields(attrs.resolve_types(cls)):
         members = get_args(field.type) if _is_union(field.type) else (field.type,)
-        if not any(_is_string_enum(m) for m in members):
+        if not any(_is_string_enum(m) for m in members) and not (
+            field.name == "type" and _is_string_constant(field.type)
+        ):
             continue
         strict = conv.get_structure_hook(field.type)
 
@@ -449,6 +463,31 @@ def _open_enum_hooks(conv: OrjsonConverter, cls: type[Any]) -> dict[str, Any]:
 
         hooks[field.name] = lenient
     return hooks
+
+
+def _is_string_constant(tp: Any) -> bool:
+    values = get_args(tp) if _is_literal(tp) else ()
+    return len(values) == 1 and isinstance(values[0], str)
+
+
+@functools.cache
+def _document_tag(cls: type[Any]) -> str | None:
+    """The one ``type`` value a model class allows, if it has such a field."""
+    field = attrs.fields_dict(attrs.resolve_types(cls)).get("type")
+    if field is None or not _is_string_constant(field.type):
+        return None
+    (only,) = get_args(field.type)
+    return str(only)
+
+
+def _check_document_tag(obj: Any, cls: Any) -> None:
+    """The document's own ``type`` must be its class's (nested ones may be newer)."""
+    if type(obj) is not dict or not (isinstance(cls, type) and attrs.has(cls)):
+        return
+    only = _document_tag(cls)
+    found = obj.get("type")
+    if only is not None and type(found) is str and found != only:
+        raise _InvalidValueError(LITERAL, f"Input should be {_literal(only)}", ("type",))
 
 
 def _is_string_enum(tp: Any) -> bool:
@@ -748,6 +787,8 @@ def _model_unstructure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any],
         fields = attrs.fields(cls)
         unset = _base().UNSET
         overrides = {f.name: override(omit_if_default=True) for f in fields if f.default is unset}
+        for name, key in _wire_names(cls).items():
+            overrides[name] = override(rename=key, omit_if_default=name in overrides)
         is_open = any(f.name == "extra" for f in fields)
         if is_open:
             overrides["extra"] = override(omit=True)
@@ -852,6 +893,7 @@ def structure(obj: JSONValue, cls: type[T]) -> T:
     .. versionadded:: 0.1.0
     """
     try:
+        _check_document_tag(obj, cls)
         return _default().structure(obj, cls)
     except (BaseValidationError, _InvalidValueError) as exc:
         raise StructureError(_name(cls), _findings(exc, cls, obj)) from exc
@@ -904,11 +946,13 @@ def _findings(exc: BaseException, cls: Any, root: JSONValue) -> list[Finding]:
 
 def _collect(exc: BaseException, path: Path, out: list[tuple[Path, str, str]]) -> None:
     if isinstance(exc, ClassValidationError | IterableValidationError):
+        owner = getattr(exc, "cl", None)
+        wire = _wire_names(owner) if isinstance(owner, type) and attrs.has(owner) else {}
         for sub in exc.exceptions:
             segment: Path = ()
             for note in getattr(sub, "__notes__", ()):
                 if isinstance(note, AttributeValidationNote):
-                    segment = (note.name,)
+                    segment = (wire.get(note.name, note.name),)
                 elif isinstance(note, IterableValidationNote):
                     segment = (note.index,)
             if isinstance(sub, KeyError) and segment:

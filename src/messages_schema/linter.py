@@ -16,8 +16,17 @@ import orjson
 
 from messages_schema import _jsonio
 from messages_schema._apipath import api_path
-from messages_schema._betas import betas_for
-from messages_schema._structural import ENUM, TAG, Problem, structure_for
+from messages_schema._betas import relevant, unknown_betas
+from messages_schema._structural import (
+    CONST,
+    ENUM,
+    EXTRA,
+    LITERAL,
+    MISSING,
+    TAG,
+    Problem,
+    structure_for,
+)
 from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path, canonical_kind
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError
@@ -32,6 +41,13 @@ __all__ = ["Linter", "is_valid", "lint"]
 
 Document: TypeAlias = "JSONValue | bytes | bytearray | memoryview"
 _RESPONSE_KINDS = frozenset({"response", "stream", "stream_event", "batch_result", "error"})
+
+
+#: What `Linter._classify` makes of a structural problem: code (None: not a finding),
+#: message, the API's own text, and a severity overriding the code's (None: the code's).
+_Class: TypeAlias = "tuple[str | None, str, str | None, Severity | None]"
+#: Request problems that a beta newer than the schemas may explain (`LintConfig.strict_unknown`).
+_UNKNOWN_CODES = frozenset({EXTRA, TAG, "SCH010"})
 
 
 def _check_kind(kind: str) -> Kind:
@@ -62,6 +78,13 @@ class Linter:
             self.config.select, self.config.ignore, preview=self.config.preview
         )
         self.enabled = frozenset(r.code for r in self.rules)
+        #: The configured betas that unlock parts of the schema (the structural view).
+        self._unlocked = relevant(self.config.betas)
+        #: The request's ``anthropic-beta`` values this version does not know; unless
+        #: `LintConfig.strict_unknown`, they turn unknown-key, -type and -value errors
+        #: in requests into warnings (architecture decision 12).
+        self.unknown_betas = unknown_betas(self.config.betas)
+        self._tolerant = bool(self.unknown_betas) and not self.config.strict_unknown
         if self.config.capabilities is not None:
             # Read the user's model table now: a missing or broken file is one
             # ConfigError here, not a crashed rule on every document.
@@ -150,7 +173,12 @@ class Linter:
                                      api_error=TOO_LARGE_MESSAGE))
             if verdict:
                 return out
-        if not structure_for(kind).is_valid(document):
+        if kind == "response" and isinstance(document, dict) and document.get("type") == "error":
+            # What the API sends for a failed call: check it as the envelope it is.
+            kind = "error"
+            if "SCH014" in self.enabled:
+                out.append(self._finding("SCH014", _envelope_message(document), (), kind, None))
+        if not structure_for(kind, self._unlocked).is_valid(document):
             self._structural(document, kind, out)
             if verdict and any(f.is_error for f in out):
                 return out
@@ -160,7 +188,7 @@ class Linter:
     def _structural(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
         prefix: Path = ("params",) if kind == "batch_request" else ()
         try:
-            problems = structure_for(kind).problems(document)
+            problems = structure_for(kind, self._unlocked).problems(document)
         except RecursionError:
             # Only Python values can get here (orjson refuses text nested over 1024
             # levels); the detailed validator recurses in Python, the fast one did not.
@@ -168,42 +196,78 @@ class Linter:
                 message = "Invalid JSON: nested too deeply to check (Python recursion limit)"
                 out.append(self._finding("SCH000", message, (), kind, None))
             return
+        softened = False
         for problem in problems:
-            code, message, api_error = self._classify(problem, prefix, kind)
+            code, message, api_error, severity = self._classify(problem, prefix, kind)
+            softened = softened or severity is Severity.WARNING
             if code is None or code not in self.enabled:
                 continue
             out.append(
-                self._finding(code, message, problem.path, kind, document, api_error=api_error)
+                self._finding(
+                    code, message, problem.path, kind, document,
+                    api_error=api_error, severity=severity,
+                )
             )
+        if softened and kind in REQUEST_KINDS and "SCH013" in self.enabled:
+            out.append(self._finding("SCH013", self._unknown_beta_message(), (), kind, document))
 
-    def _classify(
-        self, problem: Problem, prefix: Path, kind: str
-    ) -> tuple[str | None, str, str | None]:
-        """Map a structural problem to a code, honouring betas and response leniency."""
-        if kind in REQUEST_KINDS and problem.path[: len(prefix)] == prefix:
-            inner = problem.path[len(prefix) :]
-            tag = problem.detail if problem.code == TAG else None
-            if problem.code in ("SCH002", TAG):
-                unlocking = betas_for(inner, tag)
-                if unlocking is not None:
-                    if any(b in self.config.betas for b in unlocking):
-                        return None, "", None
-                    what = f"`{inner[-1]}`" if tag is None else f"type `{tag}`"
-                    hint = " or ".join(f"`{b}`" for b in unlocking)
-                    message = (
-                        f"{problem.message} ({what} is beta-only: "
-                        f"send `anthropic-beta: {unlocking[-1]}`"
-                        + (f"; any of {hint} unlocks it" if len(unlocking) > 1 else "")
-                        + ")"
-                    )
-                    return "SCH010", message, problem.message
+    def _unknown_beta_message(self) -> str:
+        names = ", ".join(f"`{b}`" for b in self.unknown_betas)
+        plural = "s" if len(self.unknown_betas) > 1 else ""
+        return (
+            f"`anthropic-beta` value{plural} {names} unknown to this version: unknown keys, "
+            "types and values in this request are reported as warnings, as the beta may "
+            "have introduced them (`strict-unknown` keeps them errors)"
+        )
+
+    def _classify(self, problem: Problem, prefix: Path, kind: str) -> _Class:
+        """
+        Map a structural problem to a code and severity (architecture decision 12).
+
+        Requests: a beta-only item without its header is ``SCH010`` (the schema view for
+        the configured betas left it out); under an ``anthropic-beta`` value this
+        version does not know, unknown keys, types and string values are warnings.
+        Responses, streams, batch results, error envelopes: an unknown variant
+        (``SCH011``) or string value (``SCH012``) is a warning.
+        """
+        if kind in REQUEST_KINDS:
+            code, message, api_error = problem.code, problem.message, None
+            if problem.betas:
+                unlocking = problem.betas
+                name = problem.path[-1] if problem.path else ""
+                if problem.code == TAG:
+                    what = f"type `{problem.detail}` is"
+                elif problem.code == EXTRA:
+                    what = f"`{name}` is"
+                elif problem.code == MISSING:
+                    what = f"leaving out `{name}` is"
+                else:
+                    what = f"this value of `{name}` is"
+                hint = " or ".join(f"`{b}`" for b in unlocking)
+                message = (
+                    f"{problem.message} ({what} beta-only: "
+                    f"send `anthropic-beta: {unlocking[-1]}`"
+                    + (f"; any of {hint} unlocks it" if len(unlocking) > 1 else "")
+                    + ")"
+                )
+                code, api_error = "SCH010", problem.message
+            if self._tolerant and (
+                code in _UNKNOWN_CODES
+                or (problem.code == LITERAL and problem.detail in (ENUM, CONST))
+            ):
+                return code, message, api_error, Severity.WARNING
+            return code, message, api_error, None
         if kind in _RESPONSE_KINDS:
-            if problem.code == TAG:
-                return "SCH011", problem.message, None
+            if problem.code == TAG or (
+                problem.detail == CONST and len(problem.path) > 1 and problem.path[-1] == "type"
+            ):
+                # A `type` this version does not know: a newer block, delta, event or
+                # result (a one-variant union is a `const`, not a tagged union).
+                return "SCH011", problem.message, None, None
             if problem.detail == ENUM:
                 message = f"{problem.message}; in a response, a value newer than these schemas"
-                return "SCH012", message, None
-        return problem.code, problem.message, None
+                return "SCH012", message, None, None
+        return problem.code, problem.message, None, None
 
     def _semantic(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
         if not isinstance(document, dict):
@@ -563,3 +627,13 @@ def is_valid(
     .. versionadded:: 0.1.0
     """
     return get_linter(config).is_valid(document, kind=kind, size=size)
+
+
+def _envelope_message(document: JSONObject) -> str:
+    """Name the error of an API error envelope: its type and message, when present."""
+    error = document.get("error")
+    kind = error.get("type") if isinstance(error, dict) else None
+    text = error.get("message") if isinstance(error, dict) else None
+    what = f"`{kind}`" if isinstance(kind, str) else "an error"
+    said = f": {text}" if isinstance(text, str) and text else ""
+    return f"an API error envelope, not a message: {what}{said}"

@@ -243,6 +243,13 @@ def _fits(model: str, thinking: bool | str | None, prefill: bool | None) -> bool
         return False
     if thinking in (True, "enabled") and "enabled" in types and _ceiling(caps) <= 1024:
         return False
+    if (
+        thinking is False
+        and caps is not None
+        and caps.thinking_default == "adaptive"
+        and caps.capabilities.thinking.types.disabled is not True
+    ):
+        return False  # thinks by default, and turning it off is not known to work
     return not (prefill is True and caps is not None and caps.prefill is False)
 
 
@@ -434,6 +441,8 @@ def _bodies(
         )
     elif thinking is False:
         thinking_type = "disabled" if disabled_ok and draw(st.booleans()) else None
+        if caps is not None and caps.thinking_default == "adaptive":
+            thinking_type = "disabled"  # it thinks unless told not to
     elif thinking is True:
         thinking_type = draw(st.sampled_from(types))
     else:
@@ -455,12 +464,15 @@ def _bodies(
             body["thinking"] = {"type": thinking_type}
             if thinking_type == "disabled":
                 thinking_type = None  # from here on: thinking is off
+        elif thinking_type is None and caps is not None and caps.thinking_default == "adaptive":
+            thinking_type = "adaptive"  # no `thinking`: the model's default mode is on
     definitions: list[JSON] = []
     if use_tools:
         definitions = draw(st.lists(tools(), min_size=1, max_size=3, unique_by=lambda t: t["name"]))
         body["tools"] = definitions
         if draw(st.booleans()):
-            choices = ["auto", "none"] if thinking_type else ["auto", "none", "any", "tool"]
+            forced_ok = not thinking_type and (caps is None or caps.forced_tool_choice is not False)
+            choices = ["auto", "none", "any", "tool"] if forced_ok else ["auto", "none"]
             choice: JSON = {"type": draw(st.sampled_from(choices))}
             if choice["type"] == "tool":
                 choice["name"] = draw(st.sampled_from([t["name"] for t in definitions]))
@@ -965,6 +977,17 @@ def _m_turn006(b: JSON, draw: st.DrawFn) -> str:
     return "/messages/0"
 
 
+def _m_turn007(b: JSON, draw: st.DrawFn) -> str:
+    b["messages"] = []
+    return "/messages"
+
+
+def _m_turn008(b: JSON, draw: st.DrawFn) -> str:
+    text = {"type": "text", "text": draw(_TEXTS)}
+    b["system"] = draw(st.permutations([{"type": "text", "text": ""}, text]))
+    return f"/system/{b['system'].index({'type': 'text', 'text': ''})}"
+
+
 def _m_tool001(b: JSON, draw: st.DrawFn) -> str:
     a = draw(st.sampled_from(_assistants(b, with_tool_use=True)))
     reply = b["messages"][a + 1]["content"]
@@ -1271,7 +1294,7 @@ def _m_mod006(b: JSON, draw: st.DrawFn) -> str:
 def _m_mod007(b: JSON, draw: st.DrawFn) -> str:
     b["model"] = "claude-opus-4-7"
     b.pop("top_p", None)
-    b["temperature"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    b["temperature"] = draw(st.sampled_from([0.0, 0.5, 0.7]))
     return "/temperature"
 
 
@@ -1280,6 +1303,153 @@ def _m_mod008(b: JSON, draw: st.DrawFn) -> str:
     b["thinking"] = {"type": "enabled", "budget_tokens": 1024}
     b["max_tokens"] = max(b["max_tokens"], 2048)
     return "/thinking/type"
+
+
+def _m_mod009(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = draw(st.sampled_from(["claude-opus-5-5", "claude-sonnet-5-5"]))
+    b["tools"] = [{"name": "lookup", "input_schema": {"type": "object"}}]
+    b["tool_choice"] = draw(st.sampled_from([{"type": "any"}, {"type": "tool", "name": "lookup"}]))
+    return "/tool_choice"
+
+
+def _m_mod010(b: JSON, draw: st.DrawFn) -> str:
+    b["model"], b["thinking"] = draw(st.sampled_from([
+        ("claude-opus-5", {"type": "disabled"}), ("claude-sonnet-5-5", {"type": "between_tools"})]))
+    b["output_config"] = {"effort": draw(st.sampled_from(["xhigh", "max"]))}
+    return "/output_config/effort"
+
+
+def _m_mod011(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = "claude-sonnet-5-5"
+    advisor = draw(st.sampled_from(["claude-opus-4-8", "claude-sonnet-4-6", "claude-sonnet-5"]))
+    b["tools"] = [{"type": "advisor_20260301", "name": "advisor", "model": advisor}]
+    b.pop("tool_choice", None)
+    return "/tools/0/model"
+
+
+def _m_mod012(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = draw(st.sampled_from(["claude-haiku-5-5", "claude-sonnet-5-5"]))
+    b["fallbacks"] = [{"model": "claude-opus-5-5"}]
+    return "/fallbacks"
+
+
+def _m_mod013(b: JSON, draw: st.DrawFn) -> str:
+    b["model"] = "claude-opus-5-5"
+    b["tools"] = [{"type": "computer_20251124", "name": "computer",
+                   "display_width_px": 1024, "display_height_px": 768}]
+    b.pop("tool_choice", None)
+    return "/tools/0/type"
+
+
+def _m_tool010(b: JSON, draw: st.DrawFn) -> str:
+    kind, name = draw(st.sampled_from([("web_search_20250305", "web_search"),
+                                       ("web_fetch_20250910", "web_fetch")]))
+    key = draw(st.sampled_from(["allowed_domains", "blocked_domains"]))
+    b["tools"] = [{"type": kind, "name": name, key: []}]
+    b.pop("tool_choice", None)
+    return f"/tools/0/{key}"
+
+
+def _m_tool011(b: JSON, draw: st.DrawFn) -> str:
+    bad = draw(st.sampled_from(["user name", "a:b", "x" * 65, "größe"]))
+    b["tools"] = [{"name": "lookup", "input_schema": {
+        "type": "object", "properties": {bad: {"type": "string"}}}}]
+    b.pop("tool_choice", None)
+    return "/tools/0/input_schema/properties/" + bad.replace("~", "~0").replace("/", "~1")
+
+
+def _m_tool012(b: JSON, draw: st.DrawFn) -> str:
+    b["tools"] = [{"name": "route", "input_schema": {"type": "object"}}]
+    b["tool_choice"] = draw(st.sampled_from([{"type": "any"}, {"type": "tool", "name": "route"}]))
+    b["messages"].append({"role": "assistant", "content": "The next agent is"})
+    return f"/messages/{len(b['messages']) - 1}"
+
+
+def _m_med010(b: JSON, draw: st.DrawFn) -> str:
+    first = b["messages"][0]
+    content = first["content"]
+    if isinstance(content, str):
+        content = [{"type": "text", "text": content}]
+    data = draw(st.sampled_from(["SGVsbG8gd29ybGQ=", "", "%%%", "iVBORw0KGgo="]))
+    document = {"type": "document",
+                "source": {"type": "base64", "media_type": "application/pdf", "data": data}}
+    first["content"] = [document, *content]
+    return "/messages/0/content/0/source/data"
+
+
+def _closed(properties: dict[str, Any], required: Sequence[str] = ()) -> JSON:
+    out: JSON = {"type": "object", "additionalProperties": False, "properties": properties}
+    if required:
+        out["required"] = list(required)
+    return out
+
+
+def _set_format(b: JSON, schema: JSON) -> None:
+    config = b.get("output_config")
+    b["output_config"] = {**(config if isinstance(config, dict) else {}), "format": {
+        "type": "json_schema", "schema": schema}}
+
+
+def _m_out001(b: JSON, draw: st.DrawFn) -> str:
+    kind, keyword = draw(st.sampled_from([("integer", "minimum"), ("number", "multipleOf"),
+                                          ("string", "maxLength")]))
+    _set_format(b, _closed({"value": {"type": kind, keyword: 3}}, ["value"]))
+    return f"/output_config/format/schema/properties/value/{keyword}"
+
+
+def _m_out002(b: JSON, draw: st.DrawFn) -> str:
+    _set_format(b, {"type": "object", "properties": {"value": {"type": "string"}}})
+    return "/output_config/format/schema"
+
+
+def _strict_tool(name: str, schema: JSON) -> JSON:
+    return {"name": name, "description": "A strict tool.", "strict": True, "input_schema": schema}
+
+
+def _m_out003(b: JSON, draw: st.DrawFn) -> str:
+    b["tools"] = [_strict_tool(f"tool_{i}", _closed({})) for i in range(21)]
+    b.pop("tool_choice", None)
+    return "/tools/20"
+
+
+def _m_out004(b: JSON, draw: st.DrawFn) -> str:
+    props = {f"p{i}": {"type": "string"} for i in range(draw(st.integers(25, 30)))}
+    b["tools"] = [_strict_tool("lookup", _closed(props))]
+    b.pop("tool_choice", None)
+    return "/tools/0/input_schema/properties/p24"
+
+
+def _m_out005(b: JSON, draw: st.DrawFn) -> str:
+    props = {f"p{i}": {"type": ["string", "null"]} for i in range(17)}
+    b["tools"] = [_strict_tool("lookup", _closed(props, sorted(props)))]
+    b.pop("tool_choice", None)
+    return "/tools/0/input_schema/properties/p16"
+
+
+def _m_out006(b: JSON, draw: st.DrawFn) -> str:
+    b["output_format"] = {"type": "json_schema", "schema": _closed({})}
+    return "/output_format"
+
+
+def _m_out007(b: JSON, draw: st.DrawFn) -> str:
+    _set_format(b, _closed({"answer": {"type": "string"}}, ["answer"]))
+    b["messages"].append({"role": "assistant", "content": "{"})
+    return f"/messages/{len(b['messages']) - 1}"
+
+
+def _m_out008(b: JSON, draw: st.DrawFn) -> str:
+    _set_format(b, _closed({"answer": {"type": "string"}}, ["answer"]))
+    first = b["messages"][0]
+    content = first["content"]
+    if isinstance(content, str):
+        content = [{"type": "text", "text": content}]
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": draw(_TEXTS)},
+        "citations": {"enabled": True},
+    }
+    first["content"] = [document, *content]
+    return "/messages/0/content/0/citations"
 
 
 def _m_sch000(b: JSON, draw: st.DrawFn) -> str:
@@ -1384,6 +1554,8 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "TURN004": (_any_conversation, _m_turn004),
     "TURN005": (_any_conversation, _m_turn005),
     "TURN006": (_any_conversation, _m_turn006),
+    "TURN007": (_any_conversation, _m_turn007),
+    "TURN008": (_any_conversation, _m_turn008),
     "TOOL001": (_in_tool_loop(), _m_tool001),
     "TOOL002": (_any_conversation, _m_tool002),
     "TOOL003": (_in_tool_loop(), _m_tool003),
@@ -1398,6 +1570,9 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     ),
     "TOOL008": (_with_tools, _m_tool008),
     "TOOL009": (_in_tool_loop(), _m_tool009),
+    "TOOL010": (_plain, _m_tool010),
+    "TOOL011": (_plain, _m_tool011),
+    "TOOL012": (_plain, _m_tool012),
     "THK001": (_thinking(), _m_thk001),
     "THK002": (_thinking(), _m_thk002),
     "THK003": (_thinking(), _m_thk003),
@@ -1426,6 +1601,7 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "MED006": (_plain, _m_med006),
     "MED007": (_plain, _m_med007),
     "MED008": (_plain_request, _m_med008),
+    "MED010": (_plain, _m_med010),
     "MOD001": (_plain_request, _m_mod001),
     "MOD002": (_plain, _m_mod002),
     "MOD003": (_plain, _m_mod003),
@@ -1434,6 +1610,19 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "MOD006": (_request_on("claude-haiku-4-5"), _m_mod006),
     "MOD007": (_plain, _m_mod007),
     "MOD008": (_plain, _m_mod008),
+    "MOD009": (_plain, _m_mod009),
+    "MOD010": (_plain, _m_mod010),
+    "MOD011": (_plain, _m_mod011),
+    "MOD012": (_plain, _m_mod012),
+    "MOD013": (_plain, _m_mod013),
+    "OUT001": (_plain, _m_out001),
+    "OUT002": (_plain, _m_out002),
+    "OUT003": (_plain, _m_out003),
+    "OUT004": (_plain, _m_out004),
+    "OUT005": (_plain, _m_out005),
+    "OUT006": (_plain, _m_out006),
+    "OUT007": (_plain, _m_out007),
+    "OUT008": (_plain, _m_out008),
     "SCH000": (_plain, _m_sch000),
     "SCH001": (_plain_request, _m_sch001),
     "SCH002": (_plain_request, _m_sch002),
@@ -1537,6 +1726,9 @@ def schema_documents(kind: str = "request") -> st.SearchStrategy[Any]:
     """
     Documents of *kind* that the shipped JSON Schema accepts, drawn by walking it.
 
+    Beta-only parts of the request schema are left out (the schema as the API applies
+    it without an ``anthropic-beta`` header, `messages_schema.schemas.view`).
+
     ``$ref`` is resolved offline, a tagged union draws one member, ``anyOf`` one
     branch; required properties are always drawn and optional ones sometimes;
     ``const``, ``enum``, bounds, ``maxLength`` and the schemas' id ``pattern``s are
@@ -1557,7 +1749,8 @@ def schema_documents(kind: str = "request") -> st.SearchStrategy[Any]:
         msg = f"kind={kind!r} must be one of {tuple(_STEM_OF_KIND)!r}"
         raise InvalidArgument(msg)
     stem = _STEM_OF_KIND[kind]
-    return _schema_node(_freeze(schemas.shared(stem)), stem, 0)
+    # The schema as the API applies it without `anthropic-beta`: no beta-only parts.
+    return _schema_node(_freeze(schemas.shared_view(stem)), stem, 0)
 
 
 class _Frozen(tuple):  # type: ignore[type-arg]
@@ -1598,7 +1791,7 @@ def _resolve(ref: str, stem: str) -> tuple[_Frozen, str]:
     doc, _, fragment = ref.partition("#")
     if doc:
         stem = doc.removesuffix(".schema.json")
-    return _freeze(schemas.definition(f"{stem}.schema.json#{fragment}")), stem
+    return _freeze(schemas.definition(f"{stem}.schema.json#{fragment}", frozenset())), stem
 
 
 @functools.cache

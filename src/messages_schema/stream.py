@@ -30,10 +30,12 @@ from messages_schema._apipath import api_path
 from messages_schema._sse import ServerSentEvent, SSEDecoder
 from messages_schema._streamcheck import (
     DELTA_TARGETS,
-    TOOL_INPUT_BLOCKS,
+    KNOWN_BLOCKS,
     Issue,
     StreamChecker,
     parse_tool_input,
+    streams_input,
+    takes_delta,
 )
 from messages_schema._structural import structure_for
 from messages_schema._types import JSONObject, Path
@@ -65,30 +67,37 @@ def iter_sse(chunks: Iterable[Chunk] | Chunk) -> Iterator[ServerSentEvent]:
             body, split at any points (inside a line, a CRLF or a UTF-8 character);
             or one whole body as ``bytes`` or ``str``.
 
-    A final frame with no blank line after it is discarded, as the SSE specification
-    says; `SSEDecoder` can keep it.
+    A final frame with no blank line after it is dispatched too: a recorded transcript
+    usually just lost its trailing newline, and its last event (``message_stop``) must
+    not be lost. The SSE specification would discard it; ``lint(kind="stream")`` notes it
+    (``SSE013``), since a transcript cut there may be truncated. `SSEDecoder` used
+    directly follows the specification unless told otherwise.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 A final frame without its blank line is dispatched.
     """
     if isinstance(chunks, bytes | bytearray | memoryview | str):
         chunks = (chunks,)
     decoder = SSEDecoder()
     for chunk in chunks:
         yield from decoder.feed(chunk)
-    yield from decoder.close()
+    yield from decoder.close(flush_incomplete=True)
 
 
 async def aiter_sse(chunks: AsyncIterable[Chunk]) -> AsyncIterator[ServerSentEvent]:
     """
     Yield the server-sent events of an async byte stream (such as ``httpx``'s ``aiter_bytes()``).
 
+    Like `iter_sse`, it dispatches a final frame that lacks its blank line.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 A final frame without its blank line is dispatched.
     """
     decoder = SSEDecoder()
     async for chunk in chunks:
         for event in decoder.feed(chunk):
             yield event
-    for event in decoder.close():
+    for event in decoder.close(flush_incomplete=True):
         yield event
 
 
@@ -102,18 +111,23 @@ class StreamAccumulator:
     Feed it events (decoded ``dict`` values or `ServerSentEvent` objects) or raw bytes;
     `message` is then what the non-streaming call returns: text, thinking and
     signatures concatenated, tool ``input`` parsed from the joined ``input_json_delta``
-    fragments at ``content_block_stop`` (no fragments keep the start's ``input``),
-    citations appended to their text block, ``stop_reason``, ``stop_sequence``,
-    ``stop_details`` and ``container`` taken from ``message_delta``, and usage
-    *overwritten* by each ``message_delta`` (its values are cumulative; an absent or
-    null value keeps the earlier one).
+    fragments at ``content_block_stop`` for every block that streams its input
+    (``tool_use``, ``server_tool_use``, ``mcp_tool_use``, any ``*_tool_use``; no
+    fragments keep the start's ``input``), citations appended to their text block, a
+    ``compaction_delta``'s fields set on its ``compaction`` block, ``stop_reason``,
+    ``stop_sequence``, ``stop_details`` and ``container`` taken from ``message_delta``
+    (and any other key it carries beside ``delta`` and ``usage``, such as
+    ``context_management``), and usage *overwritten* by each ``message_delta`` (its
+    values are cumulative; an absent or null value keeps the earlier one).
 
     It checks no order beyond what it needs (that is `stream_findings`' job): it raises
     `StreamError` only for an event it cannot apply, such as a delta for a block that
-    was never started. ``ping`` events, unknown event types and unknown delta types are
-    ignored, as the SDKs ignore them. An ``error`` event is kept in `error`. SSE frames
-    without an ``event:`` line are applied by their data's ``type``, where the SDKs would
-    skip them.
+    was never started, or a known delta for a known block it does not fit (a
+    ``text_delta`` for a ``tool_use`` block). ``ping`` events are skipped. Events of a
+    type this version does not know, deltas of an unknown type, and deltas for a block
+    type it does not know are not applied but kept, in order, in `unapplied`: nothing
+    the API sent is lost. An ``error`` event is kept in `error`. SSE frames without an
+    ``event:`` line are applied by their data's ``type``, where the SDKs would skip them.
 
     .. versionadded:: 0.1.0
     """
@@ -126,6 +140,9 @@ class StreamAccumulator:
         self._count = 0
         #: The ``error`` object of an ``error`` event, if the stream had one.
         self.error: JSONObject | None = None
+        #: ``(position, event)`` of every event this version could not apply (an
+        #: unknown event type, or a delta it does not know how to apply), in order.
+        self.unapplied: list[tuple[int, JSONObject]] = []
         #: Whether ``message_stop`` has been fed.
         self.done = False
 
@@ -170,9 +187,13 @@ class StreamAccumulator:
             self.feed(event)
 
     def close(self) -> None:
-        """Apply whatever a final `feed_bytes` chunk left pending (a last unterminated line)."""
+        """
+        Apply whatever a final `feed_bytes` chunk left pending.
+
+        A last frame without its terminating blank line is applied too (see `iter_sse`).
+        """
         if self._decoder is not None:
-            for event in self._decoder.close():
+            for event in self._decoder.close(flush_incomplete=True):
                 self.feed(event)
 
     # -- output -------------------------------------------------------------------------
@@ -258,7 +279,9 @@ class StreamAccumulator:
             "message_delta",
             "message_stop",
         ):
-            return  # ping, or a type this version does not know
+            if kind != "ping":  # a type this version does not know: keep it
+                self.unapplied.append((index, copy.deepcopy(event)))
+            return
         if self._message is None:
             msg = f"{kind} before message_start"
             raise StreamError(msg, index=index)
@@ -285,13 +308,13 @@ class StreamAccumulator:
             if delta is None:
                 msg = "content_block_delta without a `delta` object"
                 raise StreamError(msg, index=index)
-            self._delta(block, delta, position, index)
+            self._delta(block, delta, position, index, event)
         else:  # content_block_stop
             position = _index(event, index)
             block = self._block(content, position, index, kind)
             self._open.discard(position)
             parts = self._json.pop(position, None)
-            if parts is not None and _text(block.get("type")) in TOOL_INPUT_BLOCKS:
+            if parts is not None and streams_input(block.get("type")):
                 present, value, problem = parse_tool_input(parts)
                 if problem:
                     msg = f"tool input of block {position} is {problem}"
@@ -306,12 +329,19 @@ class StreamAccumulator:
         block: JSONObject = content[position]
         return block
 
-    def _delta(self, block: JSONObject, delta: JSONObject, position: int, index: int) -> None:
+    def _delta(
+        self, block: JSONObject, delta: JSONObject, position: int, index: int, event: JSONObject
+    ) -> None:
         dtype = delta.get("type")
-        if not isinstance(dtype, str) or dtype not in DELTA_TARGETS:
-            return  # a delta type this version does not know
         btype = block.get("type")
-        if not isinstance(btype, str) or btype not in DELTA_TARGETS[dtype]:
+        if not isinstance(dtype, str) or dtype not in DELTA_TARGETS:
+            self.unapplied.append((index, copy.deepcopy(event)))  # a newer delta type
+            return
+        if not isinstance(btype, str) or not takes_delta(dtype, btype):
+            if isinstance(btype, str) and btype not in KNOWN_BLOCKS:
+                # a newer block type: its deltas are its own
+                self.unapplied.append((index, copy.deepcopy(event)))
+                return
             msg = f"{dtype} cannot apply to block {position} of type {btype}"
             raise StreamError(msg, index=index)
         if dtype == "text_delta":
@@ -325,6 +355,11 @@ class StreamAccumulator:
             if not isinstance(citations, list):
                 citations = block["citations"] = []
             citations.append(copy.deepcopy(delta.get("citation")))
+        elif dtype == "compaction_delta":
+            # The SDK sets the block's fields from the delta (one delta carries the summary).
+            for key, value in delta.items():
+                if key != "type":
+                    block[key] = copy.deepcopy(value)
         else:  # input_json_delta
             self._json.setdefault(position, []).append(_text(delta.get("partial_json")))
 
@@ -342,6 +377,11 @@ class StreamAccumulator:
             # replaces them (the SDKs copy only the keys they know).
             if key not in _OWN_KEYS and value is not None:
                 message[key] = copy.deepcopy(value)
+        # Keys beside `delta` and `usage` are message fields the API reports at the end
+        # (`context_management`; the SDK also copies `input_transformations`).
+        for key, value in event.items():
+            if key not in _EVENT_KEYS and value is not None:
+                message[key] = copy.deepcopy(value)
         usage = _object(event.get("usage"))
         if usage:
             target = message["usage"]
@@ -353,6 +393,9 @@ class StreamAccumulator:
 
 #: Message keys a ``message_delta`` does not copy over wholesale.
 _OWN_KEYS = frozenset({"stop_reason", "stop_sequence", "stop_details", "content", "usage"})
+#: Keys of a ``message_delta`` event that are not message fields (``content`` is the
+#: accumulator's own: an event never replaces it).
+_EVENT_KEYS = frozenset({"type", "delta", "usage", "index", "content"})
 
 
 def _object(value: Any) -> JSONObject | None:
@@ -457,7 +500,7 @@ def _findings(document: Any, linter: Linter) -> Iterator[Finding]:
             continue
         if not structure.is_valid(value):
             for problem in structure.problems(value):
-                code, message, api_error = linter._classify(problem, (), "stream")
+                code, message, api_error, severity = linter._classify(problem, (), "stream")
                 if code is not None and code in enabled:
                     path: Path = (i, *problem.path)
                     yield linter._finding(
@@ -467,6 +510,7 @@ def _findings(document: Any, linter: Linter) -> Iterator[Finding]:
                         "stream",
                         None,
                         api_error=api_error,
+                        severity=severity,
                         api_path_override=_api_path(frames_by_position, path),
                     )
         kind = value.get("type")

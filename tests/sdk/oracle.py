@@ -1,5 +1,5 @@
 """
-The official SDK's types as a test oracle (``anthropic==2.10.0``, test extra only).
+The official SDK's types as a test oracle (``anthropic==2.17.0``, test extra only).
 
 The SDK's request params are TypedDicts whose lists are typed ``Iterable[...]``,
 which pydantic validates lazily; validating them as they are would accept
@@ -22,6 +22,9 @@ import typing_extensions as te
 from anthropic._models import BaseModel as SDKModel
 from anthropic.types import Message, RawMessageStreamEvent
 from anthropic.types import message_create_params as mcp
+from anthropic.types.beta import message_count_tokens_params as beta_mctp
+from anthropic.types.beta import message_create_params as beta_mcp
+from anthropic.types.beta.messages.batch_create_params import Request as BetaBatchItem
 from anthropic.types.message_count_tokens_params import MessageCountTokensParams
 from anthropic.types.messages.batch_create_params import Request as BatchItem
 from anthropic.types.messages.message_batch_individual_response import (
@@ -30,6 +33,10 @@ from anthropic.types.messages.message_batch_individual_response import (
 from anthropic.types.shared.error_response import ErrorResponse
 
 REQUEST = typing.Union[mcp.MessageCreateParamsNonStreaming, mcp.MessageCreateParamsStreaming]  # noqa: UP007
+BETA_REQUEST = typing.Union[  # noqa: UP007
+    beta_mcp.MessageCreateParamsNonStreaming, beta_mcp.MessageCreateParamsStreaming
+]
+#: The GA types by lint kind; ``beta_<kind>`` are the request types of ``anthropic.types.beta``.
 TYPES: dict[str, Any] = {
     "request": REQUEST,
     "response": Message,
@@ -38,6 +45,9 @@ TYPES: dict[str, Any] = {
     "batch_request": BatchItem,
     "batch_result": MessageBatchIndividualResponse,
     "error": ErrorResponse,
+    "beta_request": BETA_REQUEST,
+    "beta_count_tokens": beta_mctp.MessageCountTokensParams,
+    "beta_batch_request": BetaBatchItem,
 }
 _SEQUENCES = {collections.abc.Iterable, collections.abc.Sequence, collections.abc.Collection,
               list, tuple}

@@ -32,7 +32,7 @@ class MessageParam(DispatchingModel):
     """
 
     role: Literal["user", "assistant", "system"]
-    content: str | list[ContentBlockParam] | list[TextBlockParam]
+    content: str | list[ContentBlockParam] | list[SystemMessageContentBlockParam] | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -45,6 +45,77 @@ class APIErrorObject(Model):
     message: str
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorRedactedResultBlockParam(Model):
+    """
+    A `advisor_redacted_result` block, as sent in a request.
+    """
+
+    type: Literal["advisor_redacted_result"] = "advisor_redacted_result"
+    encrypted_content: str
+    stop_reason: str | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorResultBlockParam(Model):
+    """
+    A `advisor_result` block, as sent in a request.
+    """
+
+    type: Literal["advisor_result"] = "advisor_result"
+    text: str
+    stop_reason: str | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorTool20260301Param(Model):
+    """
+    Definition of the `advisor` tool, version `advisor_20260301`; its `name` is fixed.
+    """
+
+    type: Literal["advisor_20260301"] = "advisor_20260301"
+    name: Literal["advisor"] = "advisor"
+    model: str
+    allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    caching: CacheControlParam | None | UnsetType = UNSET
+    defer_loading: bool | UnsetType = UNSET
+    max_tokens: int | None | UnsetType = UNSET
+    max_uses: int | None | UnsetType = UNSET
+    strict: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorToolResultBlockParam(Model):
+    """
+    A `advisor_tool_result` block, as sent in a request.
+    """
+
+    type: Literal["advisor_tool_result"] = "advisor_tool_result"
+    content: AdvisorToolResultContentParam
+    tool_use_id: str
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AdvisorToolResultErrorParam(Model):
+    """
+    The `advisor_tool_result_error` variant of `AdvisorToolResultErrorParam`, as sent in a request.
+    """
+
+    type: Literal["advisor_tool_result_error"] = "advisor_tool_result_error"
+    error_code: Literal["execution_time_exceeded", "max_uses_exceeded", "model_not_found", "overloaded", "prompt_too_long", "too_many_requests", "unavailable"]
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AllThinkingTurnsParam(Model):
+    """
+    The `all` variant of `AllThinkingTurnsParam`, as sent in a request.
+    """
+
+    type: Literal["all"] = "all"
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -211,6 +282,16 @@ class BillingErrorObject(Model):
     message: str
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class BillingPolicyParam(Model):
+    """
+    The `billing_policy` variant of `BillingPolicyParam`, as sent in a request.
+    """
+
+    type: Literal["billing_policy"] = "billing_policy"
+    bill_to: Literal["self", "user_profile"] | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -686,11 +767,11 @@ class CacheControlEphemeralParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class CacheCreation(Model):
     """
-    The `CacheCreation` object, as the API returns it.
+    The `CacheCreation` object, as the API returns it. Both counters are optional: counters are added per cache lifetime, and a reader must not reject an answer for one it does not have.
     """
 
-    ephemeral_1h_input_tokens: int
-    ephemeral_5m_input_tokens: int
+    ephemeral_1h_input_tokens: int | UnsetType = UNSET
+    ephemeral_5m_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -704,7 +785,7 @@ class CacheMissMessagesChanged(Model):
     """
 
     type: Literal["messages_changed"] = "messages_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -718,7 +799,7 @@ class CacheMissModelChanged(Model):
     """
 
     type: Literal["model_changed"] = "model_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -747,7 +828,7 @@ class CacheMissSystemChanged(Model):
     """
 
     type: Literal["system_changed"] = "system_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -761,7 +842,7 @@ class CacheMissToolsChanged(Model):
     """
 
     type: Literal["tools_changed"] = "tools_changed"
-    cache_missed_input_tokens: int
+    cache_missed_input_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -972,6 +1053,30 @@ class CitationsWebSearchResultLocation(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ClearThinking20251015EditParam(Model):
+    """
+    The `clear_thinking_20251015` variant of `ClearThinking20251015EditParam`, as sent in a request.
+    """
+
+    type: Literal["clear_thinking_20251015"] = "clear_thinking_20251015"
+    keep: ClearThinking20251015EditKeepParam | Literal["all"] | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ClearToolUses20250919EditParam(Model):
+    """
+    The `clear_tool_uses_20250919` variant of `ClearToolUses20250919EditParam`, as sent in a request.
+    """
+
+    type: Literal["clear_tool_uses_20250919"] = "clear_tool_uses_20250919"
+    clear_at_least: InputTokensClearAtLeastParam | None | UnsetType = UNSET
+    clear_tool_inputs: bool | list[str] | None | UnsetType = UNSET
+    exclude_tools: list[str] | None | UnsetType = UNSET
+    keep: ToolUsesKeepParam | UnsetType = UNSET
+    trigger: ClearToolUses20250919EditTriggerParam | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class CodeExecutionOutputBlock(Model):
     """
     A `code_execution_output` block, as the API returns it.
@@ -1128,6 +1233,42 @@ class CodeExecutionToolResultErrorParam(Model):
 
     type: Literal["code_execution_tool_result_error"] = "code_execution_tool_result_error"
     error_code: Literal["invalid_tool_input", "unavailable", "too_many_requests", "execution_time_exceeded"]
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Compact20260112EditParam(Model):
+    """
+    The `compact_20260112` variant of `Compact20260112EditParam`, as sent in a request.
+    """
+
+    type: Literal["compact_20260112"] = "compact_20260112"
+    instructions: str | None | UnsetType = UNSET
+    pause_after_compaction: bool | UnsetType = UNSET
+    trigger: InputTokensTriggerParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class CompactionBlockParam(Model):
+    """
+    A `compaction` block, as sent in a request.
+    """
+
+    type: Literal["compaction"] = "compaction"
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    content: str | None | UnsetType = UNSET
+    encrypted_content: str | None | UnsetType = UNSET
+    signature: str | None | UnsetType = UNSET
+    tool_changes: list[ToolChangeBlockParam] | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class CompactionConfigParam(Model):
+    """
+    The `summarize` variant of `CompactionConfigParam`, as sent in a request.
+    """
+
+    type: Literal["summarize"] = "summarize"
+    instructions: str | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1419,6 +1560,15 @@ class ContentBlockSourceParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ContextManagementConfigParam(Model):
+    """
+    The `ContextManagementConfigParam` object, as sent in a request.
+    """
+
+    edits: list[ContextManagementConfigEditParam] | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Delta(Model):
     """
     The `Delta` object, as the API returns it.
@@ -1550,6 +1700,50 @@ class ErrorResponse(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class FallbackBlockParam(Model):
+    """
+    A `fallback` block, as sent in a request.
+    """
+
+    type: Literal["fallback"] = "fallback"
+    from_: FallbackInfoParam = attrs.field(metadata={"wire": "from"})
+    to: FallbackInfoParam
+    trigger: Any | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackCreditTokenParam(Model):
+    """
+    The `FallbackCreditTokenParam` object, as sent in a request.
+    """
+
+    token: str
+    mode: Literal["best_effort", "strict"] | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackInfoParam(Model):
+    """
+    The `FallbackInfoParam` object, as sent in a request.
+    """
+
+    model: str
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FallbackParam(Model):
+    """
+    The `FallbackParam` object, as sent in a request.
+    """
+
+    model: str
+    max_tokens: int | None | UnsetType = UNSET
+    output_config: OutputConfigParam | None | UnsetType = UNSET
+    speed: Literal["fast", "standard"] | None | UnsetType = UNSET
+    thinking: ThinkingConfigParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class FileDocumentSourceParam(Model):
     """
     A `file` source, as sent in a request.
@@ -1630,6 +1824,26 @@ class InputSchemaTyped(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class InputTokensClearAtLeastParam(Model):
+    """
+    The `input_tokens` variant of `InputTokensClearAtLeastParam`, as sent in a request.
+    """
+
+    type: Literal["input_tokens"] = "input_tokens"
+    value: int
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class InputTokensTriggerParam(Model):
+    """
+    The `input_tokens` variant of `InputTokensTriggerParam`, as sent in a request.
+    """
+
+    type: Literal["input_tokens"] = "input_tokens"
+    value: int
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class InvalidRequestErrorObject(Model):
     """
     The `error` object of an `invalid_request_error` error.
@@ -1649,6 +1863,112 @@ class JSONOutputFormatParam(Model):
 
     type: Literal["json_schema"] = "json_schema"
     schema: dict[str, Any]
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPServerToolConfigurationParam(Model):
+    """
+    The `MCPServerToolConfigurationParam` object, as sent in a request.
+    """
+
+    allowed_tools: list[str] | None | UnsetType = UNSET
+    enabled: bool | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPServerURLDefinitionParam(Model):
+    """
+    The `url` variant of `MCPServerURLDefinitionParam`, as sent in a request.
+    """
+
+    type: Literal["url"] = "url"
+    name: str
+    url: str
+    authorization_token: str | None | UnsetType = UNSET
+    tool_configuration: MCPServerToolConfigurationParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolConfigParam(Model):
+    """
+    The `MCPToolConfigParam` object, as sent in a request.
+    """
+
+    defer_loading: bool | UnsetType = UNSET
+    enabled: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolDefaultConfigParam(Model):
+    """
+    The `MCPToolDefaultConfigParam` object, as sent in a request.
+    """
+
+    defer_loading: bool | UnsetType = UNSET
+    enabled: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolListingBlockParam(Model):
+    """
+    A `mcp_tool_listing` block, as sent in a request.
+    """
+
+    type: Literal["mcp_tool_listing"] = "mcp_tool_listing"
+    mcp_server_name: str
+    tools: list[MCPToolParam]
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolParam(Model):
+    """
+    The `MCPToolParam` object, as sent in a request.
+    """
+
+    input_schema: dict[str, Any]
+    name: str
+    description: str | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolResultBlockParam(Model):
+    """
+    A `mcp_tool_result` block, as sent in a request.
+    """
+
+    type: Literal["mcp_tool_result"] = "mcp_tool_result"
+    tool_use_id: str
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    content: str | list[TextBlockParam] | UnsetType = UNSET
+    is_error: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolUseBlockParam(Model):
+    """
+    A `mcp_tool_use` block, as sent in a request.
+    """
+
+    type: Literal["mcp_tool_use"] = "mcp_tool_use"
+    id: str
+    input: dict[str, Any]
+    name: str
+    server_name: str
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class MCPToolsetParam(Model):
+    """
+    The `mcp_toolset` variant of `MCPToolsetParam`, as sent in a request.
+    """
+
+    type: Literal["mcp_toolset"] = "mcp_toolset"
+    mcp_server_name: str
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    configs: dict[str, Any] | None | UnsetType = UNSET
+    default_config: MCPToolDefaultConfigParam | UnsetType = UNSET
+    tools: list[MCPToolParam] | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1771,6 +2091,12 @@ class MessageCountTokensParams(Model):
     thinking: ThinkingConfigParam | UnsetType = UNSET
     tool_choice: ToolChoiceParam | UnsetType = UNSET
     tools: list[ToolUnion] | UnsetType = UNSET
+    billing_policy: BillingPolicyParam | None | UnsetType = UNSET
+    #: Deprecated spelling of `output_config.format`, accepted under the beta `structured-outputs-2025-11-13` (Sonnet 5.5 migration guide: without the header it is a 400).
+    output_format: JSONOutputFormatParam | None | UnsetType = UNSET
+    compaction: CompactionConfigParam | None | UnsetType = UNSET
+    context_management: ContextManagementConfigParam | None | UnsetType = UNSET
+    mcp_servers: list[MCPServerURLDefinitionParam] | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1797,8 +2123,19 @@ class MessageCreateParams(Model):
     tools: list[ToolUnion] | UnsetType = UNSET
     stream: bool | UnsetType = UNSET
     temperature: float | UnsetType = UNSET
+    #: From 0 to 1; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_p: float | UnsetType = UNSET
+    #: At least 0; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_k: int | UnsetType = UNSET
+    billing_policy: BillingPolicyParam | None | UnsetType = UNSET
+    #: Deprecated spelling of `output_config.format`, accepted under the beta `structured-outputs-2025-11-13` (Sonnet 5.5 migration guide: without the header it is a 400).
+    output_format: JSONOutputFormatParam | None | UnsetType = UNSET
+    compaction: CompactionConfigParam | None | UnsetType = UNSET
+    context_management: ContextManagementConfigParam | None | UnsetType = UNSET
+    fallback_credit_token: FallbackCreditTokenParam | str | None | UnsetType = UNSET
+    fallbacks: Literal["default"] | list[FallbackParam] | None | UnsetType = UNSET
+    mcp_servers: list[MCPServerURLDefinitionParam] | UnsetType = UNSET
+    thread: MessageThreadParam | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1825,8 +2162,19 @@ class MessageCreateParamsNonStreaming(Model):
     tools: list[ToolUnion] | UnsetType = UNSET
     stream: Literal[False] | UnsetType = UNSET
     temperature: float | UnsetType = UNSET
+    #: From 0 to 1; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_p: float | UnsetType = UNSET
+    #: At least 0; -1 is also accepted (the unset value older SDKs send: HTTP 200 for claude-3-5-sonnet-20241022 in DataDog/dd-trace-js cassettes anthropic_v1_messages_post_77bd4579.json and _a0f05e2e.json, 2025-08).
     top_k: int | UnsetType = UNSET
+    billing_policy: BillingPolicyParam | None | UnsetType = UNSET
+    #: Deprecated spelling of `output_config.format`, accepted under the beta `structured-outputs-2025-11-13` (Sonnet 5.5 migration guide: without the header it is a 400).
+    output_format: JSONOutputFormatParam | None | UnsetType = UNSET
+    compaction: CompactionConfigParam | None | UnsetType = UNSET
+    context_management: ContextManagementConfigParam | None | UnsetType = UNSET
+    fallback_credit_token: FallbackCreditTokenParam | str | None | UnsetType = UNSET
+    fallbacks: Literal["default"] | list[FallbackParam] | None | UnsetType = UNSET
+    mcp_servers: list[MCPServerURLDefinitionParam] | UnsetType = UNSET
+    thread: MessageThreadParam | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -1885,15 +2233,16 @@ class OutputConfigParam(Model):
 
     effort: Literal["low", "medium", "high", "xhigh", "max"] | None | UnsetType = UNSET
     format: JSONOutputFormatParam | None | UnsetType = UNSET
+    task_budget: TokenTaskBudgetParam | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
 class OutputTokensDetails(Model):
     """
-    The `OutputTokensDetails` object, as the API returns it.
+    The `OutputTokensDetails` object, as the API returns it. `thinking_tokens` is optional: a breakdown object gains and loses counters over time.
     """
 
-    thinking_tokens: int
+    thinking_tokens: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2139,11 +2488,11 @@ class ServerToolCallerParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class ServerToolUsage(Model):
     """
-    The `ServerToolUsage` object, as the API returns it.
+    The `ServerToolUsage` object, as the API returns it. Every counter is optional: answers recorded before web fetch existed carry `web_search_requests` alone (prism, llm-anthropic, vercel/ai, mirascope cassettes, 2025-2026), and a counter appears only with its tool.
     """
 
-    web_fetch_requests: int
-    web_search_requests: int
+    web_fetch_requests: int | UnsetType = UNSET
+    web_search_requests: int | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2173,7 +2522,7 @@ class ServerToolUseBlockParam(Model):
     #: Matches `^[a-zA-Z0-9_-]+$` (the API answers `String should match pattern '^[a-zA-Z0-9_-]+$'`, e.g. BerriAI/litellm#21215).
     id: str
     input: dict[str, Any]
-    name: Literal["web_search", "web_fetch", "code_execution", "bash_code_execution", "text_editor_code_execution", "tool_search_tool_regex", "tool_search_tool_bm25"]
+    name: Literal["web_search", "web_fetch", "code_execution", "bash_code_execution", "text_editor_code_execution", "tool_search_tool_regex", "tool_search_tool_bm25", "advisor"]
     cache_control: CacheControlParam | None | UnsetType = UNSET
     caller: CallerParam | None | UnsetType = UNSET
 
@@ -2202,13 +2551,24 @@ class SkillParams(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class SystemMessageOutputConfigParam(Model):
+    """
+    The `SystemMessageOutputConfigParam` object, as sent in a request.
+    """
+
+    effort: Literal["low", "medium", "high", "xhigh", "max"] | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class SystemMessageParam(MessageParam):
     """
     The `SystemMessageParam` object, as sent in a request.
     """
 
     role: Literal["system"] = "system"
-    content: str | list[TextBlockParam]
+    content: str | list[SystemMessageContentBlockParam] | UnsetType = UNSET
+    clear_at: Literal["never", "next_user_message"] | None | UnsetType = UNSET
+    output_config: SystemMessageOutputConfigParam | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2382,14 +2742,23 @@ class TextEditorCodeExecutionViewResultBlockParam(Model):
 @attrs.frozen(kw_only=True, repr=False)
 class ThinkingBlock(Model):
     """
-    A `thinking` block, as the API returns it.
+    A `thinking` block, as the API returns it. `signature` is optional: a `content_block_start` may carry the block without it (the signature then arrives as a `signature_delta`; dd-trace-py anthropic_completion_stream_thinking.yaml).
     """
 
     type: Literal["thinking"] = "thinking"
-    signature: str
     thinking: str
+    signature: str | UnsetType = UNSET
     #: Keys the schema does not know, kept so they are written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ThinkingBlockBindingParam(Model):
+    """
+    The `ThinkingBlockBindingParam` object, as sent in a request.
+    """
+
+    prefix_mismatch_behavior: Literal["drop_block", "error"] | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2410,7 +2779,8 @@ class ThinkingConfigAdaptiveParam(Model):
     """
 
     type: Literal["adaptive"] = "adaptive"
-    display: Literal["summarized", "omitted"] | None | UnsetType = UNSET
+    display: Literal["summarized", "omitted", "updates"] | None | UnsetType = UNSET
+    block_binding: ThinkingBlockBindingParam | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2439,7 +2809,8 @@ class ThinkingConfigEnabledParam(Model):
 
     type: Literal["enabled"] = "enabled"
     budget_tokens: int
-    display: Literal["summarized", "omitted"] | None | UnsetType = UNSET
+    display: Literal["summarized", "omitted", "updates"] | None | UnsetType = UNSET
+    block_binding: ThinkingBlockBindingParam | None | UnsetType = UNSET
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2455,6 +2826,72 @@ class ThinkingDelta(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ThinkingTurnsParam(Model):
+    """
+    The `thinking_turns` variant of `ThinkingTurnsParam`, as sent in a request.
+    """
+
+    type: Literal["thinking_turns"] = "thinking_turns"
+    value: int
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ThreadContinueParams(Model):
+    """
+    The `continue` variant of `ThreadContinueParams`, as sent in a request.
+    """
+
+    type: Literal["continue"] = "continue"
+    previous_message_id: str
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ThreadCreateParams(Model):
+    """
+    The `create` variant of `ThreadCreateParams`, as sent in a request.
+    """
+
+    type: Literal["create"] = "create"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class TokenTaskBudgetParam(Model):
+    """
+    The `tokens` variant of `TokenTaskBudgetParam`, as sent in a request.
+    """
+
+    type: Literal["tokens"] = "tokens"
+    total: int
+    remaining: int | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolAdditionBlockParam(Model):
+    """
+    A `tool_addition` block, as sent in a request.
+    """
+
+    type: Literal["tool_addition"] = "tool_addition"
+    tool: ToolAdditionToolParam
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolBash20241022Param(Model):
+    """
+    Definition of the `bash` tool, version `bash_20241022`; its `name` is fixed.
+    """
+
+    type: Literal["bash_20241022"] = "bash_20241022"
+    name: Literal["bash"] = "bash"
+    allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    defer_loading: bool | UnsetType = UNSET
+    input_examples: list[dict[str, Any]] | UnsetType = UNSET
+    strict: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolBash20250124Param(Model):
     """
     Definition of the `bash` tool, version `bash_20250124`; its `name` is fixed.
@@ -2467,6 +2904,47 @@ class ToolBash20250124Param(Model):
     defer_loading: bool | UnsetType = UNSET
     input_examples: list[dict[str, Any]] | UnsetType = UNSET
     strict: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolChangeMCPToolReferenceParam(Model):
+    """
+    The `mcp_tool_reference` variant of `ToolChangeMCPToolReferenceParam`, as sent in a request.
+    """
+
+    type: Literal["mcp_tool_reference"] = "mcp_tool_reference"
+    name: str
+    server_name: str
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolChangeMCPToolsetReferenceParam(Model):
+    """
+    The `mcp_toolset_reference` variant of `ToolChangeMCPToolsetReferenceParam`, as sent in a request.
+    """
+
+    type: Literal["mcp_toolset_reference"] = "mcp_toolset_reference"
+    server_name: str
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolChangeToolDefinitionParam(Model):
+    """
+    The `tool_definition` variant of `ToolChangeToolDefinitionParam`, as sent in a request.
+    """
+
+    type: Literal["tool_definition"] = "tool_definition"
+    definition: ToolUnion
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolChangeToolReferenceParam(Model):
+    """
+    The `tool_reference` variant of `ToolChangeToolReferenceParam`, as sent in a request.
+    """
+
+    type: Literal["tool_reference"] = "tool_reference"
+    name: str
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -2510,12 +2988,67 @@ class ToolChoiceToolParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ToolComputerUse20241022Param(Model):
+    """
+    Definition of the `computer` tool, version `computer_20241022`; its `name` is fixed.
+    """
+
+    type: Literal["computer_20241022"] = "computer_20241022"
+    name: Literal["computer"] = "computer"
+    display_height_px: int
+    display_width_px: int
+    allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    defer_loading: bool | UnsetType = UNSET
+    display_number: int | None | UnsetType = UNSET
+    input_examples: list[dict[str, Any]] | UnsetType = UNSET
+    strict: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolComputerUse20250124Param(Model):
+    """
+    Definition of the `computer` tool, version `computer_20250124`; its `name` is fixed.
+    """
+
+    type: Literal["computer_20250124"] = "computer_20250124"
+    name: Literal["computer"] = "computer"
+    display_height_px: int
+    display_width_px: int
+    allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    defer_loading: bool | UnsetType = UNSET
+    display_number: int | None | UnsetType = UNSET
+    input_examples: list[dict[str, Any]] | UnsetType = UNSET
+    strict: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolComputerUse20251124Param(Model):
+    """
+    Definition of the `computer` tool, version `computer_20251124`; its `name` is fixed.
+    """
+
+    type: Literal["computer_20251124"] = "computer_20251124"
+    name: Literal["computer"] = "computer"
+    display_height_px: int
+    display_width_px: int
+    allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    defer_loading: bool | UnsetType = UNSET
+    display_number: int | None | UnsetType = UNSET
+    enable_zoom: bool | UnsetType = UNSET
+    input_examples: list[dict[str, Any]] | UnsetType = UNSET
+    strict: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolParam(Model):
     """
     The `custom` variant of `ToolParam`, as sent in a request.
     """
 
-    input_schema: dict[str, Any]
+    input_schema: InputSchemaTyped
     #: 1 to 128 letters, digits, `_` or `-` (home-assistant/core#147760, anthropics/claude-code#96152).
     name: str
     allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET
@@ -2548,6 +3081,17 @@ class ToolReferenceBlockParam(Model):
 
     type: Literal["tool_reference"] = "tool_reference"
     tool_name: str
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolRemovalBlockParam(Model):
+    """
+    A `tool_removal` block, as sent in a request.
+    """
+
+    type: Literal["tool_removal"] = "tool_removal"
+    tool: ToolRemovalToolParam
     cache_control: CacheControlParam | None | UnsetType = UNSET
 
 
@@ -2666,6 +3210,21 @@ class ToolSearchToolSearchResultBlockParam(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class ToolTextEditor20241022Param(Model):
+    """
+    Definition of the `str_replace_editor` tool, version `text_editor_20241022`; its `name` is fixed.
+    """
+
+    type: Literal["text_editor_20241022"] = "text_editor_20241022"
+    name: Literal["str_replace_editor"] = "str_replace_editor"
+    allowed_callers: list[Literal["direct", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521"]] | UnsetType = UNSET
+    cache_control: CacheControlParam | None | UnsetType = UNSET
+    defer_loading: bool | UnsetType = UNSET
+    input_examples: list[dict[str, Any]] | UnsetType = UNSET
+    strict: bool | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolTextEditor20250124Param(Model):
     """
     Definition of the `str_replace_editor` tool, version `text_editor_20250124`; its `name` is fixed.
@@ -2742,6 +3301,26 @@ class ToolUseBlockParam(Model):
     cache_control: CacheControlParam | None | UnsetType = UNSET
     caller: CallerParam | None | UnsetType = UNSET
     toolset_name: str | None | UnsetType = UNSET
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolUsesKeepParam(Model):
+    """
+    The `tool_uses` variant of `ToolUsesKeepParam`, as sent in a request.
+    """
+
+    type: Literal["tool_uses"] = "tool_uses"
+    value: int
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ToolUsesTriggerParam(Model):
+    """
+    The `tool_uses` variant of `ToolUsesTriggerParam`, as sent in a request.
+    """
+
+    type: Literal["tool_uses"] = "tool_uses"
+    value: int
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -3362,6 +3941,12 @@ class UnknownWebFetchToolResultContent(Model):
     data: dict[str, Any] = attrs.field(factory=dict)
 
 
+#: One of 3 shapes, chosen by the value of `type`.
+AdvisorToolResultContentParam: TypeAlias = (
+    AdvisorToolResultErrorParam
+    | AdvisorResultBlockParam
+    | AdvisorRedactedResultBlockParam
+)
 #: One of 2 shapes, chosen by the value of `type`.
 BashCodeExecutionToolResultContent: TypeAlias = (
     BashCodeExecutionToolResultErrorObject
@@ -3405,6 +3990,16 @@ CallerParam: TypeAlias = (
     | ServerToolCallerParam
     | ServerToolCaller20260120Param
 )
+#: One of 2 shapes, chosen by the value of `type`.
+ClearThinking20251015EditKeepParam: TypeAlias = (
+    ThinkingTurnsParam
+    | AllThinkingTurnsParam
+)
+#: One of 2 shapes, chosen by the value of `type`.
+ClearToolUses20250919EditTriggerParam: TypeAlias = (
+    InputTokensTriggerParam
+    | ToolUsesTriggerParam
+)
 #: One of 3 shapes, chosen by the value of `type`.
 CodeExecutionToolResultContent: TypeAlias = (
     CodeExecutionToolResultErrorObject
@@ -3443,7 +4038,7 @@ ContentBlockDelta: TypeAlias = (
     | SignatureDelta
     | UnknownContentBlockDelta
 )
-#: One of 16 shapes, chosen by the value of `type`.
+#: One of 24 shapes, chosen by the value of `type`.
 ContentBlockParam: TypeAlias = (
     TextBlockParam
     | ImageBlockParam
@@ -3461,11 +4056,25 @@ ContentBlockParam: TypeAlias = (
     | TextEditorCodeExecutionToolResultBlockParam
     | ToolSearchToolResultBlockParam
     | ContainerUploadBlockParam
+    | AdvisorToolResultBlockParam
+    | CompactionBlockParam
+    | FallbackBlockParam
+    | MCPToolListingBlockParam
+    | MCPToolResultBlockParam
+    | MCPToolUseBlockParam
+    | ToolAdditionBlockParam
+    | ToolRemovalBlockParam
 )
 #: One of 2 shapes, chosen by the value of `type`.
 ContentBlockSourceContentParam: TypeAlias = (
     TextBlockParam
     | ImageBlockParam
+)
+#: One of 3 shapes, chosen by the value of `type`.
+ContextManagementConfigEditParam: TypeAlias = (
+    ClearToolUses20250919EditParam
+    | ClearThinking20251015EditParam
+    | Compact20260112EditParam
 )
 #: One of 5 shapes, chosen by the value of `type`.
 DocumentSourceParam: TypeAlias = (
@@ -3514,6 +4123,17 @@ MessageStreamEvent: TypeAlias = (
     | ErrorResponse
     | UnknownMessageStreamEvent
 )
+#: One of 2 shapes, chosen by the value of `type`.
+MessageThreadParam: TypeAlias = (
+    ThreadCreateParams
+    | ThreadContinueParams
+)
+#: One of 3 shapes, chosen by the value of `type`.
+SystemMessageContentBlockParam: TypeAlias = (
+    TextBlockParam
+    | ToolAdditionBlockParam
+    | ToolRemovalBlockParam
+)
 #: One of 5 shapes, chosen by the value of `type`.
 TextCitation: TypeAlias = (
     CitationCharLocation
@@ -3554,11 +4174,29 @@ ThinkingConfigParam: TypeAlias = (
     | ThinkingConfigAdaptiveParam
 )
 #: One of 4 shapes, chosen by the value of `type`.
+ToolAdditionToolParam: TypeAlias = (
+    ToolChangeToolReferenceParam
+    | ToolChangeMCPToolReferenceParam
+    | ToolChangeMCPToolsetReferenceParam
+    | ToolChangeToolDefinitionParam
+)
+#: One of 2 shapes, chosen by the value of `type`.
+ToolChangeBlockParam: TypeAlias = (
+    ToolAdditionBlockParam
+    | ToolRemovalBlockParam
+)
+#: One of 4 shapes, chosen by the value of `type`.
 ToolChoiceParam: TypeAlias = (
     ToolChoiceAutoParam
     | ToolChoiceAnyParam
     | ToolChoiceToolParam
     | ToolChoiceNoneParam
+)
+#: One of 3 shapes, chosen by the value of `type`.
+ToolRemovalToolParam: TypeAlias = (
+    ToolChangeToolReferenceParam
+    | ToolChangeMCPToolReferenceParam
+    | ToolChangeMCPToolsetReferenceParam
 )
 #: One of 6 shapes, chosen by the value of `type`.
 ToolResultContentBlockParam: TypeAlias = (
@@ -3580,7 +4218,7 @@ ToolSearchToolResultContentParam: TypeAlias = (
     ToolSearchToolResultErrorParam
     | ToolSearchToolSearchResultBlockParam
 )
-#: One of 23 shapes, chosen by the value of `type`.
+#: One of 28 shapes, chosen by the value of `type`.
 ToolUnion: TypeAlias = (
     ToolParam
     | ToolBash20250124Param
@@ -3603,6 +4241,13 @@ ToolUnion: TypeAlias = (
     | WebFetchTool20260318Param
     | ToolSearchToolBm25_20251119Param
     | ToolSearchToolRegex20251119Param
+    | AdvisorTool20260301Param
+    | ToolBash20241022Param
+    | ToolComputerUse20241022Param
+    | ToolComputerUse20250124Param
+    | ToolComputerUse20251124Param
+    | MCPToolsetParam
+    | ToolTextEditor20241022Param
 )
 #: One of 2 shapes, chosen by the value of `type`.
 WebFetchDocumentSource: TypeAlias = (
@@ -3636,6 +4281,15 @@ WebFetchURLSourceUserInputParam: TypeAlias = (
 
 #: How the converter picks the member of each tagged union, by union name.
 UNIONS: Final[Mapping[str, TaggedUnion]] = {
+    "AdvisorToolResultContentParam": TaggedUnion(
+        name="AdvisorToolResultContentParam",
+        tag="type",
+        members={
+            "advisor_tool_result_error": AdvisorToolResultErrorParam,
+            "advisor_result": AdvisorResultBlockParam,
+            "advisor_redacted_result": AdvisorRedactedResultBlockParam,
+        },
+    ),
     "BashCodeExecutionToolResultContent": TaggedUnion(
         name="BashCodeExecutionToolResultContent",
         tag="type",
@@ -3700,6 +4354,22 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "direct": DirectCallerParam,
             "code_execution_20250825": ServerToolCallerParam,
             "code_execution_20260120": ServerToolCaller20260120Param,
+        },
+    ),
+    "ClearThinking20251015EditKeepParam": TaggedUnion(
+        name="ClearThinking20251015EditKeepParam",
+        tag="type",
+        members={
+            "thinking_turns": ThinkingTurnsParam,
+            "all": AllThinkingTurnsParam,
+        },
+    ),
+    "ClearToolUses20250919EditTriggerParam": TaggedUnion(
+        name="ClearToolUses20250919EditTriggerParam",
+        tag="type",
+        members={
+            "input_tokens": InputTokensTriggerParam,
+            "tool_uses": ToolUsesTriggerParam,
         },
     ),
     "CodeExecutionToolResultContent": TaggedUnion(
@@ -3772,6 +4442,14 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "text_editor_code_execution_tool_result": TextEditorCodeExecutionToolResultBlockParam,
             "tool_search_tool_result": ToolSearchToolResultBlockParam,
             "container_upload": ContainerUploadBlockParam,
+            "advisor_tool_result": AdvisorToolResultBlockParam,
+            "compaction": CompactionBlockParam,
+            "fallback": FallbackBlockParam,
+            "mcp_tool_listing": MCPToolListingBlockParam,
+            "mcp_tool_result": MCPToolResultBlockParam,
+            "mcp_tool_use": MCPToolUseBlockParam,
+            "tool_addition": ToolAdditionBlockParam,
+            "tool_removal": ToolRemovalBlockParam,
         },
     ),
     "ContentBlockSourceContentParam": TaggedUnion(
@@ -3780,6 +4458,15 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
         members={
             "text": TextBlockParam,
             "image": ImageBlockParam,
+        },
+    ),
+    "ContextManagementConfigEditParam": TaggedUnion(
+        name="ContextManagementConfigEditParam",
+        tag="type",
+        members={
+            "clear_tool_uses_20250919": ClearToolUses20250919EditParam,
+            "clear_thinking_20251015": ClearThinking20251015EditParam,
+            "compact_20260112": Compact20260112EditParam,
         },
     ),
     "DocumentSourceParam": TaggedUnion(
@@ -3853,6 +4540,23 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
         },
         unknown=UnknownMessageStreamEvent,
     ),
+    "MessageThreadParam": TaggedUnion(
+        name="MessageThreadParam",
+        tag="type",
+        members={
+            "create": ThreadCreateParams,
+            "continue": ThreadContinueParams,
+        },
+    ),
+    "SystemMessageContentBlockParam": TaggedUnion(
+        name="SystemMessageContentBlockParam",
+        tag="type",
+        members={
+            "text": TextBlockParam,
+            "tool_addition": ToolAdditionBlockParam,
+            "tool_removal": ToolRemovalBlockParam,
+        },
+    ),
     "TextCitation": TaggedUnion(
         name="TextCitation",
         tag="type",
@@ -3907,6 +4611,24 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "adaptive": ThinkingConfigAdaptiveParam,
         },
     ),
+    "ToolAdditionToolParam": TaggedUnion(
+        name="ToolAdditionToolParam",
+        tag="type",
+        members={
+            "tool_reference": ToolChangeToolReferenceParam,
+            "mcp_tool_reference": ToolChangeMCPToolReferenceParam,
+            "mcp_toolset_reference": ToolChangeMCPToolsetReferenceParam,
+            "tool_definition": ToolChangeToolDefinitionParam,
+        },
+    ),
+    "ToolChangeBlockParam": TaggedUnion(
+        name="ToolChangeBlockParam",
+        tag="type",
+        members={
+            "tool_addition": ToolAdditionBlockParam,
+            "tool_removal": ToolRemovalBlockParam,
+        },
+    ),
     "ToolChoiceParam": TaggedUnion(
         name="ToolChoiceParam",
         tag="type",
@@ -3915,6 +4637,15 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "any": ToolChoiceAnyParam,
             "tool": ToolChoiceToolParam,
             "none": ToolChoiceNoneParam,
+        },
+    ),
+    "ToolRemovalToolParam": TaggedUnion(
+        name="ToolRemovalToolParam",
+        tag="type",
+        members={
+            "tool_reference": ToolChangeToolReferenceParam,
+            "mcp_tool_reference": ToolChangeMCPToolReferenceParam,
+            "mcp_toolset_reference": ToolChangeMCPToolsetReferenceParam,
         },
     ),
     "ToolResultContentBlockParam": TaggedUnion(
@@ -3973,6 +4704,13 @@ UNIONS: Final[Mapping[str, TaggedUnion]] = {
             "tool_search_tool_bm25": ToolSearchToolBm25_20251119Param,
             "tool_search_tool_regex_20251119": ToolSearchToolRegex20251119Param,
             "tool_search_tool_regex": ToolSearchToolRegex20251119Param,
+            "advisor_20260301": AdvisorTool20260301Param,
+            "bash_20241022": ToolBash20241022Param,
+            "computer_20241022": ToolComputerUse20241022Param,
+            "computer_20250124": ToolComputerUse20250124Param,
+            "computer_20251124": ToolComputerUse20251124Param,
+            "mcp_toolset": MCPToolsetParam,
+            "text_editor_20241022": ToolTextEditor20241022Param,
         },
         untagged=ToolParam,
     ),
@@ -4036,6 +4774,13 @@ ENTRY_MODELS: Final[Mapping[str, Any]] = {
 
 __all__ = [
     "APIErrorObject",
+    "AdvisorRedactedResultBlockParam",
+    "AdvisorResultBlockParam",
+    "AdvisorTool20260301Param",
+    "AdvisorToolResultBlockParam",
+    "AdvisorToolResultContentParam",
+    "AdvisorToolResultErrorParam",
+    "AllThinkingTurnsParam",
     "AssistantMessageParam",
     "AuthenticationErrorObject",
     "Base64ImageSourceParam",
@@ -4052,6 +4797,7 @@ __all__ = [
     "BashCodeExecutionToolResultErrorObject",
     "BashCodeExecutionToolResultErrorParam",
     "BillingErrorObject",
+    "BillingPolicyParam",
     "BrowserCloseTabConfigParam",
     "BrowserDoubleClickConfigParam",
     "BrowserFileUploadConfigParam",
@@ -4117,6 +4863,10 @@ __all__ = [
     "CitationsDelta",
     "CitationsSearchResultLocation",
     "CitationsWebSearchResultLocation",
+    "ClearThinking20251015EditKeepParam",
+    "ClearThinking20251015EditParam",
+    "ClearToolUses20250919EditParam",
+    "ClearToolUses20250919EditTriggerParam",
     "CodeExecutionOutputBlock",
     "CodeExecutionOutputBlockParam",
     "CodeExecutionResultBlock",
@@ -4131,6 +4881,9 @@ __all__ = [
     "CodeExecutionToolResultContentParam",
     "CodeExecutionToolResultErrorObject",
     "CodeExecutionToolResultErrorParam",
+    "Compact20260112EditParam",
+    "CompactionBlockParam",
+    "CompactionConfigParam",
     "ComputerCursorPositionConfigParam",
     "ComputerDoubleClickConfigParam",
     "ComputerHoldKeyConfigParam",
@@ -4160,6 +4913,8 @@ __all__ = [
     "ContentBlockParam",
     "ContentBlockSourceContentParam",
     "ContentBlockSourceParam",
+    "ContextManagementConfigEditParam",
+    "ContextManagementConfigParam",
     "Delta",
     "Diagnostics",
     "DiagnosticsParam",
@@ -4173,6 +4928,10 @@ __all__ = [
     "EncryptedCodeExecutionResultBlockParam",
     "ErrorObject",
     "ErrorResponse",
+    "FallbackBlockParam",
+    "FallbackCreditTokenParam",
+    "FallbackInfoParam",
+    "FallbackParam",
     "FileDocumentSourceParam",
     "FileImageSourceParam",
     "GatewayTimeoutErrorObject",
@@ -4181,8 +4940,19 @@ __all__ = [
     "ImageTransformationsParam",
     "InputJSONDelta",
     "InputSchemaTyped",
+    "InputTokensClearAtLeastParam",
+    "InputTokensTriggerParam",
     "InvalidRequestErrorObject",
     "JSONOutputFormatParam",
+    "MCPServerToolConfigurationParam",
+    "MCPServerURLDefinitionParam",
+    "MCPToolConfigParam",
+    "MCPToolDefaultConfigParam",
+    "MCPToolListingBlockParam",
+    "MCPToolParam",
+    "MCPToolResultBlockParam",
+    "MCPToolUseBlockParam",
+    "MCPToolsetParam",
     "MemoryTool20250818Param",
     "Message",
     "MessageBatchCanceledResult",
@@ -4198,6 +4968,7 @@ __all__ = [
     "MessageDeltaUsage",
     "MessageParam",
     "MessageStreamEvent",
+    "MessageThreadParam",
     "MessageTokensCount",
     "MetadataParam",
     "NotFoundErrorObject",
@@ -4228,6 +4999,8 @@ __all__ = [
     "ServerToolUseBlockParam",
     "SignatureDelta",
     "SkillParams",
+    "SystemMessageContentBlockParam",
+    "SystemMessageOutputConfigParam",
     "SystemMessageParam",
     "TextBlock",
     "TextBlockParam",
@@ -4247,6 +5020,7 @@ __all__ = [
     "TextEditorCodeExecutionViewResultBlock",
     "TextEditorCodeExecutionViewResultBlockParam",
     "ThinkingBlock",
+    "ThinkingBlockBindingParam",
     "ThinkingBlockParam",
     "ThinkingConfigAdaptiveParam",
     "ThinkingConfigBetweenToolsParam",
@@ -4254,15 +5028,32 @@ __all__ = [
     "ThinkingConfigEnabledParam",
     "ThinkingConfigParam",
     "ThinkingDelta",
+    "ThinkingTurnsParam",
+    "ThreadContinueParams",
+    "ThreadCreateParams",
+    "TokenTaskBudgetParam",
+    "ToolAdditionBlockParam",
+    "ToolAdditionToolParam",
+    "ToolBash20241022Param",
     "ToolBash20250124Param",
+    "ToolChangeBlockParam",
+    "ToolChangeMCPToolReferenceParam",
+    "ToolChangeMCPToolsetReferenceParam",
+    "ToolChangeToolDefinitionParam",
+    "ToolChangeToolReferenceParam",
     "ToolChoiceAnyParam",
     "ToolChoiceAutoParam",
     "ToolChoiceNoneParam",
     "ToolChoiceParam",
     "ToolChoiceToolParam",
+    "ToolComputerUse20241022Param",
+    "ToolComputerUse20250124Param",
+    "ToolComputerUse20251124Param",
     "ToolParam",
     "ToolReferenceBlock",
     "ToolReferenceBlockParam",
+    "ToolRemovalBlockParam",
+    "ToolRemovalToolParam",
     "ToolResultBlockParam",
     "ToolResultContentBlockParam",
     "ToolSearchToolBm25_20251119Param",
@@ -4275,12 +5066,15 @@ __all__ = [
     "ToolSearchToolResultErrorParam",
     "ToolSearchToolSearchResultBlock",
     "ToolSearchToolSearchResultBlockParam",
+    "ToolTextEditor20241022Param",
     "ToolTextEditor20250124Param",
     "ToolTextEditor20250429Param",
     "ToolTextEditor20250728Param",
     "ToolUnion",
     "ToolUseBlock",
     "ToolUseBlockParam",
+    "ToolUsesKeepParam",
+    "ToolUsesTriggerParam",
     "UNIONS",
     "URLImageSourceParam",
     "URLPDFSourceParam",

@@ -204,6 +204,23 @@ class Context:
         return self.thinking_type in ("enabled", "adaptive")
 
     @_cached
+    def thinking_mode(self) -> str | None:
+        """
+        The thinking mode the request runs in, or None when it is not known.
+
+        ``thinking.type`` when the request sends ``thinking``; otherwise the model's
+        default (`ModelCapabilities.thinking_default`): ``adaptive`` on models that think
+        unasked (Claude Sonnet 5, Opus 5, Fable, Mythos), ``disabled`` on the others.
+        Rules declare the modes they apply to (``@rule(thinking_modes=...)``) and are
+        not run in the others, nor when the mode is unknown.
+        """
+        if self.thinking is not None:
+            return self.thinking_type
+        caps = self.capabilities
+        default = getattr(caps, "thinking_default", None)
+        return default if isinstance(default, str) else None
+
+    @_cached
     def today(self) -> dt.date:
         """The day verdicts are given for (`LintConfig.as_of`): read once per document."""
         return self.config.as_of()

@@ -6,9 +6,11 @@ from messages_schema.rules import (
     _limits,  # noqa: F401
     _media,  # noqa: F401
     _models,  # noqa: F401
+    _outputs,  # noqa: F401
     _schema,  # noqa: F401
     _sse,  # noqa: F401
     _thinking,  # noqa: F401
     _tools,  # noqa: F401
     _turns,  # noqa: F401
+    _versions,  # noqa: F401
 )

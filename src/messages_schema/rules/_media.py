@@ -284,7 +284,8 @@ def pdf_pages(ctx: Context, ref: MediaRef) -> int | None:
         return cached
     pages: int | None = None
     pypdf = _pypdf()
-    raw = decode_base64(data) if pypdf is not None else None
+    # Data that is no PDF at all is `MED010`'s; pypdf is not asked to read it.
+    raw = decode_base64(data) if pypdf is not None and _is_pdf(data) else None
     if pypdf is not None and raw:
         try:
             with warnings.catch_warnings():
@@ -655,13 +656,66 @@ def invalid_media_url(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]
             )
 
 
+#: How far into a PDF the ``%PDF-`` header may sit (readers skip leading junk; the
+#: PDF 1.7 spec's implementation notes allow 1024 bytes).
+_PDF_HEADER_WINDOW: Final = 1024
+
+
+def _is_pdf(text: str) -> bool:
+    """Whether base64 *text* decodes and its bytes open with a ``%PDF-`` header."""
+    if _base64_body(text) is None:
+        return False
+    # Only the head is decoded: 1,368 base64 characters give the first 1,026 bytes.
+    head = decode_base64(text.lstrip()[:1368])
+    return head is not None and b"%PDF-" in head[: _PDF_HEADER_WINDOW + 5]
+
+
+@rule("MED010", "invalid-pdf", on=Node.DOCUMENT, severity=Severity.ERROR, since="0.2.0")
+def invalid_pdf(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a base64 `document` declared `application/pdf` whose data is not a PDF: not
+    base64, empty, or bytes without a `%PDF-` header in their first kilobyte (a text
+    file, an HTML error page, an image).
+
+    ## Why is this bad?
+    The API answers HTTP 400 before reading the question. Clients that build documents
+    from whatever file the user picked send these.
+
+    ## Example
+    ```json
+    {"type": "document", "source": {"type": "base64", "media_type": "application/pdf",
+     "data": "SGVsbG8gd29ybGQ="}}
+    ```
+    (`Hello world`, not a PDF).
+
+    ## Fix safety
+    No fix.
+
+    ## API error
+    `messages.2.content.0.pdf.source.base64.data: The PDF specified was not valid.`
+    (anthropics/claude-code#5174, 2025-08-05). Note the API's internal tag `pdf`.
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    text = "The PDF specified was not valid."
+    for ref in media_refs(ctx):
+        if ref.type != "document" or (ref.source or {}).get("media_type") != "application/pdf":
+            continue
+        data = ref.base64
+        if data is not None and not _is_pdf(data):
+            yield Violation(message=text, path=_data_path(ref), api_error=text)
+
+
 @rule("MED009", "media-checks-skipped", on=Node.DOCUMENT, severity=Severity.INFO)
 def media_checks_skipped(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
     Notes, once per document, that image dimension checks (`MED004`, part of `MED005`) or
     PDF page counts (`MED006`) were skipped: Pillow or pypdf is not installed, or pypdf
-    could not read a base64 PDF (which the API may well reject too; that is not known).
+    could not read a base64 PDF that has a PDF header (which the API may well reject too;
+    that is not known). Data that is no PDF at all is `MED010`.
 
     ## Why is this bad?
     It is not a problem in the payload: it says the verdict on its media is incomplete.
@@ -688,7 +742,7 @@ def media_checks_skipped(ctx: Context, body: dict[str, Any]) -> Iterator[Violati
         and _pypdf() is not None
         and r.base64 is not None
         and (r.source or {}).get("media_type") == "application/pdf"
-        and decode_base64(r.base64)
+        and _is_pdf(r.base64)
         and pdf_pages(ctx, r) is None
     ]
     if unreadable and not missing:

@@ -4,6 +4,11 @@ The ``MOD`` family: what the chosen model accepts, from the capability table.
 Every rule here reads `Context.capabilities` (``capabilities_for(model,
 config.capabilities)``) and skips a check whose table value is unknown. An id the table
 does not know is only a warning (`MOD001`): the API accepts any string as ``model``.
+
+Every rule declares the thinking modes it applies to (``thinking_modes=``, see
+`messages_schema.rules._thinking`); all of them apply in every mode, since model
+capabilities do not depend on it (`MOD004` and `MOD008` judge the `thinking.type`
+actually sent).
 """
 
 # Rule docstrings open with the "## What it does" heading that `messages-schema rule` shows.
@@ -14,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
-from messages_schema.findings import Severity
+from messages_schema._capabilities import EFFORT_LEVELS
+from messages_schema.findings import Edit, Fix, Severity
 from messages_schema.rules._context import Context
-from messages_schema.rules._registry import Node, Violation, rule
+from messages_schema.rules._registry import THINKING_MODES, Node, Violation, rule
 
 #: Block types that end a paused server-tool turn (``stop_reason: pause_turn``); an
 #: assistant message ending in one is a continuation, not a prefill.
@@ -34,7 +40,13 @@ _SERVER_TOOL_TYPES: Final = frozenset(
 _SAMPLING: Final = ("temperature", "top_p", "top_k")
 
 
-@rule("MOD001", "unknown-model", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD001",
+    "unknown-model",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -52,6 +64,9 @@ def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     {"model": "claude-sonnet-4.5", "max_tokens": 1024, "messages": []}
     ```
 
+    ## Thinking modes
+    Every mode: a model id is known or not whatever the thinking configuration.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -66,7 +81,13 @@ def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-@rule("MOD002", "retired-model", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD002",
+    "retired-model",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -88,6 +109,9 @@ def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     ## API error
     HTTP 404 `not_found_error` naming the model (model deprecations page: "Requests to
     retired models will fail").
+
+    ## Thinking modes
+    Every mode: a retired model is retired whatever the thinking configuration.
 
     ## Applies to
     Requests, token counts, batch items.
@@ -118,6 +142,7 @@ def _final_assistant(ctx: Context) -> tuple[int, Any] | None:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    thinking_modes=THINKING_MODES,
 )
 def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -150,6 +175,10 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     livekit/agents#7217). Migration guide: "Prefilling assistant messages returns a 400
     error on Claude 4.6 models".
 
+    ## Thinking modes
+    Every mode: the migration guide rejects prefill on these models with or without
+    thinking.
+
     ## Applies to
     Requests and batch items (token counting is not generation).
     """
@@ -175,7 +204,13 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     )
 
 
-@rule("MOD004", "unsupported-thinking-type", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MOD004",
+    "unsupported-thinking-type",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    thinking_modes=THINKING_MODES,
+)
 def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -199,6 +234,11 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     for this model. Use "thinking.type.adaptive" and "output_config.effort" to control
     thinking behavior.`); the migration guide states the 400.
 
+    ## Thinking modes
+    Every mode, judging the `thinking.type` actually sent (`disabled` and
+    `between_tools` included); a request without `thinking` runs in the model's default
+    mode, which the model accepts by definition.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -219,7 +259,13 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
         )
 
 
-@rule("MOD005", "system-role-unsupported", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MOD005",
+    "system-role-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    thinking_modes=THINKING_MODES,
+)
 def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -247,6 +293,9 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
     `role 'system' is not supported on this model` (UKGovernmentBEIS/inspect_ai#4221,
     2026-06-10).
 
+    ## Thinking modes
+    Every mode: `role: system` support does not depend on thinking.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -271,7 +320,13 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
         )
 
 
-@rule("MOD006", "unsupported-effort", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "MOD006",
+    "unsupported-effort",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -288,6 +343,10 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     {"model": "claude-opus-4-6", "max_tokens": 4096, "output_config": {"effort": "xhigh"},
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
+
+    ## Thinking modes
+    Every mode: the effort levels a model offers do not depend on thinking (Claude
+    Opus 5's refusal of `disabled` at `xhigh`/`max` is a `thinking` check, not this one).
 
     ## Applies to
     Requests, token counts, batch items.
@@ -309,19 +368,28 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     "sampling-parameter-unsupported",
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
+    fixable=True,
     kinds=("request", "batch_request"),
+    thinking_modes=THINKING_MODES,
 )
 def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
-    Flags `temperature`, `top_p` or `top_k` sent to a model that no longer accepts
-    sampling parameters (the capability table's `sampling_parameters = false`: Claude
-    Opus 4.7 and later Opus models, Fable 5, Mythos 5).
+    Flags a sampling parameter set to anything but its default on a model that accepts
+    only the defaults (the capability table's `sampling_parameters = false`: Claude Opus
+    4.7 and later, Sonnet 5 and later, Haiku 5.5, Fable and Mythos 5): a `temperature`
+    other than 1, a `top_p` other than its default of 0.99 (1 included), any `top_k`, or
+    `temperature` and `top_p` together.
 
     ## Why is this bad?
-    The API answers HTTP 400 (migration guide: "The temperature, top_p, and top_k
-    parameters are no longer accepted on Claude Opus 4.7. Requests that include them
-    return a 400 error.").
+    The API answers HTTP 400. The defaults themselves are accepted: `"temperature": 1`
+    alone is a valid request on these models (mnfst/modelparams.dev#238, 2026-08-17,
+    live probe on claude-opus-4-8), so only other values are flagged. Haiku 5.5 migration
+    guide: "If a request includes `temperature`, it must be `1`. If it includes `top_p`,
+    it must be `0.99`, its default. Any other `temperature` or `top_p` value returns a
+    400 error, including a `top_p` of `1`. So does any `top_k` value, and so does a
+    request that includes both `temperature` and `top_p`." The same live probe saw
+    `"top_p": 1` rejected on claude-opus-4-8.
 
     ## Example
     ```json
@@ -329,9 +397,20 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
 
+    ## Fix safety
+    Unsafe: removing the parameter changes sampling.
+
     ## API error
-    Not confirmed by a public report; a test fixture quotes `` `temperature` is not
-    supported for this model. ``.
+    `` `temperature` is deprecated for this model. `` (and the same for `top_p`,
+    `top_k`), no path: UKGovernmentBEIS/inspect_ai#3721 (2026-04-20, claude-opus-4-7),
+    The-PR-Agent/pr-agent#2456 (2026-06-18, claude-opus-4-8),
+    router-for-me/CLIProxyAPI#4383 (2026-07-17, claude-fable-5, `top_p`),
+    vellum-ai/vellum-assistant#35820 (2026-06-23, `top_k`), SREGym/SREGym#923
+    (2026-07-01, claude-sonnet-5).
+
+    ## Thinking modes
+    Every mode: these models reject sampling parameters with or without thinking
+    (migration guide).
 
     ## Applies to
     Requests and batch items.
@@ -339,15 +418,52 @@ def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     caps = ctx.capabilities
     if caps is None or caps.sampling_parameters is not False:
         return
+    temperature, top_p, top_k = (body.get(k) for k in _SAMPLING)
+    off_default = {
+        "temperature": temperature is not None and _number(temperature) and temperature != 1,
+        "top_p": top_p is not None and _number(top_p) and top_p != _TOP_P_DEFAULT,
+        "top_k": top_k is not None,
+    }
     for key in _SAMPLING:
-        if body.get(key) is not None:
-            yield Violation(
-                message=f"`{key}` is not supported for this model (`{ctx.model}`)",
-                path=(key,),
-            )
+        if off_default[key]:
+            yield _deprecated_sampling(key)
+    if temperature is not None and top_p is not None and not any(off_default.values()):
+        yield Violation(
+            message=(
+                "`temperature` and `top_p` cannot both be specified for this model, even at "
+                "their defaults"
+            ),
+            path=("top_p",),
+            fix=Fix.unsafe("Remove `top_p`", Edit(op="remove", path=("top_p",))),
+            api_path="",
+        )
 
 
-@rule("MOD008", "deprecated-thinking-type", on=Node.DOCUMENT, severity=Severity.WARNING)
+_TOP_P_DEFAULT: Final = 0.99
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _deprecated_sampling(key: str) -> Violation:
+    text = f"`{key}` is deprecated for this model."
+    return Violation(
+        message=text,
+        path=(key,),
+        api_error=text,
+        api_path="",
+        fix=Fix.unsafe(f"Remove `{key}`", Edit(op="remove", path=(key,))),
+    )
+
+
+@rule(
+    "MOD008",
+    "deprecated-thinking-type",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    thinking_modes=THINKING_MODES,
+)
 def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -366,6 +482,10 @@ def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vio
      "thinking": {"type": "enabled", "budget_tokens": 8000}, "messages": []}
     ```
 
+    ## Thinking modes
+    Every mode, judging the `thinking.type` actually sent; the table lists only
+    `enabled` as deprecated today.
+
     ## Applies to
     Requests, token counts, batch items.
     """
@@ -380,3 +500,304 @@ def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vio
         ),
         path=("thinking", "type"),
     )
+
+
+_FORCED: Final = frozenset({"any", "tool"})
+
+
+@rule(
+    "MOD009",
+    "forced-tool-choice-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+    thinking_modes=THINKING_MODES,
+)
+def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a `tool_choice` of type `any` or `tool` for a model that refuses forced tool
+    use (the capability table's `forced_tool_choice = false`: Claude Opus 5.5, Sonnet 5.5,
+    Fable 5.1 and Mythos 5.1). `auto` and `none` are fine.
+
+    ## Why is this bad?
+    The API answers HTTP 400, on the token counting endpoint as well: "`tool_choice:
+    {"type": "auto"}` (the default) and `{"type": "none"}` are supported, and the same
+    validation applies to the token counting endpoint." (Opus 5.5 what's new; Sonnet 5.5
+    and Fable 5.1 migration guides). Claude Haiku 5.5, Opus 5, Sonnet 5 and Fable 5 accept
+    a forced choice.
+
+    ## Example
+    ```json
+    {"model": "claude-opus-5-5", "max_tokens": 1024, "tool_choice": {"type": "any"},
+     "tools": [{"name": "lookup", "input_schema": {"type": "object"}}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: the caller relies on the forced call.
+
+    ## API error
+    `tool_choice: type "tool" and "any" are not supported for this model.` (Opus 5.5
+    what's new, platform.claude.com, 2026-09).
+
+    ## Thinking modes
+    Every mode: the guides reject a forced choice on these models whatever the thinking
+    setting (the thinking-related rule for older models is `THK005`).
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    choice = body.get("tool_choice")
+    kind = choice.get("type") if isinstance(choice, dict) else None
+    if caps is None or caps.forced_tool_choice is not False or kind not in _FORCED:
+        return
+    text = 'type "tool" and "any" are not supported for this model.'
+    yield Violation(
+        message=f"`tool_choice`: {text} (`{ctx.model}` accepts `auto` and `none`)",
+        path=("tool_choice",),
+        api_error=text,
+    )
+
+
+@rule(
+    "MOD010",
+    "thinking-off-effort-too-high",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+    thinking_modes=frozenset({"disabled", "between_tools"}),
+)
+def thinking_off_effort_too_high(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags thinking turned off (`thinking.type` `disabled`, or `between_tools` on Claude
+    Sonnet 5.5) together with an `output_config.effort` above the highest level the model
+    allows with thinking off (the capability table's `thinking_off_max_effort`: `high` on
+    Claude Opus 5 and Sonnet 5.5).
+
+    ## Why is this bad?
+    The API answers HTTP 400: "Claude Opus 5 accepts "disabled" at effort `high` or below;
+    combining it with effort `xhigh` or `max` returns a 400 error. This restriction applies
+    to Claude Opus 5 and later models" (thinking troubleshooting page); `between_tools`
+    "is accepted at `low`, `medium`, and `high` effort. At `xhigh` or `max`, it returns a
+    400 error." (Sonnet 5.5 migration guide).
+
+    ## Example
+    ```json
+    {"model": "claude-opus-5", "max_tokens": 1024, "thinking": {"type": "disabled"},
+     "output_config": {"effort": "max"}, "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: lower the effort or turn thinking on.
+
+    ## API error
+    `output_config.effort 'xhigh' is not supported when thinking is disabled on this
+    model. Use effort 'high' or below, or enable thinking.`
+    (logancyang/obsidian-copilot#2843, 2026-08-14).
+
+    ## Thinking modes
+    `disabled` and `between_tools`: the limit is about thinking turned off.
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or caps.thinking_off_max_effort is None:
+        return
+    if ctx.thinking_type not in ("disabled", "between_tools"):
+        return
+    config = body.get("output_config")
+    effort = config.get("effort") if isinstance(config, dict) else None
+    if not isinstance(effort, str) or effort not in EFFORT_LEVELS:
+        return
+    limit = caps.thinking_off_max_effort
+    if EFFORT_LEVELS.index(effort) > EFFORT_LEVELS.index(limit):
+        state = "disabled" if ctx.thinking_type == "disabled" else "between_tools"
+        text = (
+            f"'{effort}' is not supported when thinking is {state} on this model. "
+            f"Use effort '{limit}' or below, or enable thinking."
+        )
+        yield Violation(
+            message=f"`output_config.effort` {text}",
+            path=("output_config", "effort"),
+            api_error=text,
+        )
+
+
+def _tools_of_type(body: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any], str]]:
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        for i, tool in enumerate(tools):
+            kind = tool.get("type") if isinstance(tool, dict) else None
+            if isinstance(kind, str):
+                yield i, tool, kind
+
+
+@rule(
+    "MOD011",
+    "advisor-model-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+    thinking_modes=THINKING_MODES,
+)
+def advisor_model_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags an advisor tool (`advisor_20260301`) whose `model` the executor model does not
+    accept as its advisor (the capability table's `advisors`, known for Claude Sonnet
+    5.5 and Fable/Mythos 5.2). Executors whose list is unknown are not judged.
+
+    ## Why is this bad?
+    The API answers HTTP 400. Sonnet 5.5 "needs one of these advisors: Claude Opus 5,
+    Claude Opus 5.5, Claude Sonnet 5.5, Claude Fable 5, Claude Fable 5.1, Claude Mythos 5,
+    or Claude Mythos 5.1. Claude Opus 4.8, Claude Opus 4.7, Claude Opus 4.6, Claude Sonnet
+    5, and Claude Sonnet 4.6 advisors return a 400 error." (Sonnet 5.5 migration guide);
+    "a Claude Fable 5.2 executor needs a Claude Fable 5.2 or Claude Mythos 5.2 advisor"
+    (Fable 5.2 what's new).
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-5-5", "max_tokens": 1024, "tools": [
+      {"type": "advisor_20260301", "name": "advisor", "model": "claude-opus-4-8"}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: pick an advisor the executor accepts.
+
+    ## API error
+    The exact text is not known.
+
+    ## Thinking modes
+    Every mode: the pairing is a property of the two models.
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or caps.advisors is None:
+        return
+    for i, tool, kind in _tools_of_type(body):
+        advisor = tool.get("model")
+        if not kind.startswith("advisor_") or not isinstance(advisor, str):
+            continue
+        if advisor not in caps.advisors and _canonical(advisor) not in caps.advisors:
+            yield Violation(
+                message=(
+                    f"`{ctx.model}` does not accept `{advisor}` as its advisor; it accepts "
+                    + ", ".join(f"`{a}`" for a in caps.advisors)
+                ),
+                path=("tools", i, "model"),
+            )
+
+
+def _canonical(model: str) -> str:
+    from messages_schema._capabilities import capabilities_for
+
+    caps = capabilities_for(model)
+    return caps.id if caps is not None else model
+
+
+@rule(
+    "MOD012",
+    "fallbacks-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+    thinking_modes=THINKING_MODES,
+)
+def fallbacks_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a list of fallback models (`fallbacks: [...]`) for a model that takes no list
+    (the capability table's `fallbacks`: `none` on Claude Haiku 5.5, `default` only on
+    Claude Sonnet 5.5). `fallbacks: "default"` is never flagged.
+
+    ## Why is this bad?
+    "Some models don't support fallbacks; on those models, a list of fallback models
+    returns a 400 error", while `"default"` runs "on the requested model alone" (SDK 2.17
+    `BetaFallbacksParam` docs). Sonnet 5.5 takes "`fallbacks: "default"`, beta, Claude API
+    only"; Haiku 5.5 "has no server-side fallback" (migration guides).
+
+    ## Example
+    ```json
+    {"model": "claude-haiku-5-5", "max_tokens": 1024,
+     "fallbacks": [{"model": "claude-sonnet-5-5"}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix.
+
+    ## API error
+    The exact text is not known.
+
+    ## Thinking modes
+    Every mode: fallback support is a property of the model.
+
+    ## Applies to
+    Requests and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or caps.fallbacks not in ("none", "default"):
+        return
+    if isinstance(body.get("fallbacks"), list):
+        yield Violation(
+            message=(
+                f"`{ctx.model}` takes no list of fallback models"
+                + (' (only `"default"`)' if caps.fallbacks == "default" else "")
+            ),
+            path=("fallbacks",),
+        )
+
+
+@rule(
+    "MOD013",
+    "tool-type-unsupported",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+    thinking_modes=THINKING_MODES,
+)
+def tool_type_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a tool whose `type` the model rejects (the capability table's
+    `unsupported_tool_types`: `computer_20251124` on Claude Opus 5.5 and Sonnet 5.5,
+    `computer_20250124` on Sonnet 5.5 and Haiku 5.5).
+
+    ## Why is this bad?
+    The API answers HTTP 400 naming the type and suggesting the supported versions.
+
+    ## Example
+    ```json
+    {"model": "claude-opus-5-5", "max_tokens": 1024, "tools": [{"type": "computer_20251124",
+      "name": "computer", "display_width_px": 1024, "display_height_px": 768}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    No fix: use the tool version the model supports.
+
+    ## API error
+    `'claude-opus-5-5' does not support tool types: computer_20251124.` followed by a
+    suggestion (Opus 5.5 what's new, platform.claude.com, 2026-09). The Sonnet 5.5 and
+    Haiku 5.5 guides say the rejection holds on the Claude API and Google Cloud.
+
+    ## Thinking modes
+    Every mode: tool support is a property of the model.
+
+    ## Applies to
+    Requests, token counts and batch items.
+    """
+    caps = ctx.capabilities
+    if caps is None or not caps.unsupported_tool_types:
+        return
+    for i, _, kind in _tools_of_type(body):
+        if kind in caps.unsupported_tool_types:
+            text = f"'{ctx.model}' does not support tool types: {kind}."
+            yield Violation(message=text, path=("tools", i, "type"), api_error=text, api_path="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -67,6 +68,9 @@ class Violation:
 
 RuleFunc: TypeAlias = Callable[["Context", Any], Iterable[Violation]]
 
+#: The thinking modes a request runs in (`Context.thinking_mode`).
+THINKING_MODES: frozenset[str] = frozenset({"enabled", "adaptive", "disabled", "between_tools"})
+
 
 @attrs.frozen(kw_only=True)
 class Rule:
@@ -85,6 +89,9 @@ class Rule:
     status: Status
     doc: str
     fixable: bool = False
+    #: The thinking modes the rule applies to (`THINKING_MODES`: any mode, known or not);
+    #: None for rules that do not declare them (families other than THK and MOD).
+    thinking_modes: frozenset[str] | None = None
     func: RuleFunc | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -118,8 +125,15 @@ def rule(
     since: str = "0.1.0",
     status: Status = Status.STABLE,
     fixable: bool = False,
+    thinking_modes: Iterable[str] | None = None,
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register the decorated function as rule *code*; its docstring is the rule's doc."""
+    """
+    Register the decorated function as rule *code*; its docstring is the rule's doc.
+
+    *thinking_modes* are the thinking modes the rule applies to (see
+    `Context.thinking_mode`); the rule is not run in another mode, nor when the mode is
+    unknown, unless it names them all (`THINKING_MODES`).
+    """
     if not _CODE.match(code):
         msg = f"rule code {code!r} must be capital letters then three digits"
         raise ValueError(msg)
@@ -131,8 +145,14 @@ def rule(
     if unknown:
         msg = f"rule {code} names unknown kinds {sorted(unknown)}"
         raise ValueError(msg)
+    modes = None if thinking_modes is None else frozenset(thinking_modes)
+    if modes is not None and (not modes or modes - THINKING_MODES):
+        msg = f"rule {code} names unknown thinking modes {sorted(modes - THINKING_MODES)}"
+        raise ValueError(msg)
 
     def decorate(func: RuleFunc) -> RuleFunc:
+        if modes is not None and modes != THINKING_MODES:
+            func = _quiet_outside(func, modes)
         register(
             Rule(
                 code=code,
@@ -144,12 +164,25 @@ def rule(
                 status=status,
                 doc=inspect.cleandoc(func.__doc__ or ""),
                 fixable=fixable,
+                thinking_modes=modes,
                 func=func,
             )
         )
         return func
 
     return decorate
+
+
+def _quiet_outside(func: RuleFunc, modes: frozenset[str]) -> RuleFunc:
+    """*func*, run only when the request's thinking mode is one of *modes*."""
+
+    @functools.wraps(func)
+    def guarded(ctx: Context, node: Any) -> Iterable[Violation]:
+        if ctx.thinking_mode not in modes:
+            return ()
+        return func(ctx, node)
+
+    return guarded
 
 
 def register(entry: Rule) -> None:

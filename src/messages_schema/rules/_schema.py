@@ -16,7 +16,7 @@ from messages_schema.rules._registry import Node, Rule, Status, register
 
 
 def _schema_rule(code: str, name: str, doc: str, severity: Severity = Severity.ERROR,
-                 kinds: tuple[str, ...] = KINDS) -> None:
+                 kinds: tuple[str, ...] = KINDS, since: str = "0.1.0") -> None:
     register(
         Rule(
             code=code,
@@ -24,7 +24,7 @@ def _schema_rule(code: str, name: str, doc: str, severity: Severity = Severity.E
             severity=severity,
             node=Node.SCHEMA,
             kinds=frozenset(kinds),
-            since="0.1.0",
+            since=since,
             status=Status.STABLE,
             doc=inspect.cleandoc(doc),
         )
@@ -210,14 +210,18 @@ _schema_rule("SCH009", "schema-violation", """
 
 _schema_rule("SCH010", "beta-field-without-header", """
     ## What it does
-    Flags a beta-only field, block type or tool type (`context_management`, `mcp_servers`,
-    `mcp_tool_use`, `computer_20250124`, ...) in a request that is not sent with the
-    `anthropic-beta` value that unlocks it (`LintConfig.betas`, `--beta`, or the gateway's
-    request header).
+    Flags a beta-only field, block type, tool type or literal (`context_management`,
+    `mcp_servers`, `mcp_tool_use`, `computer_20250124`, `thinking.display: "updates"`,
+    ...), or a key left out that only a beta lets one omit (a system message's
+    `content`), in a request that is not sent with the `anthropic-beta` value that unlocks
+    it (`LintConfig.betas`, `--beta`, or the gateway's request header). Which value
+    unlocks what is data (`messages_schema/data/betas.toml`), checked against the SDK's
+    beta types by `tools/sdk_audit.py`; with the value sent, the beta part is validated
+    like any other.
 
     ## Why is this bad?
     Without the header the API does not know the field: it answers HTTP 400 exactly as for
-    a misspelt key.
+    a misspelt key (or an unknown tag or literal).
 
     ## Example
     ```json
@@ -237,8 +241,9 @@ _schema_rule("SCH010", "beta-field-without-header", """
 
 _schema_rule("SCH011", "unknown-response-variant", """
     ## What it does
-    Notes a block, delta, event or result whose `type` this version of the schemas does
-    not know, in a response, stream or batch result.
+    Notes a block, delta, event, citation, caller or result whose `type` this version of
+    the schemas does not know, in a response, stream or batch result. The models keep
+    such an object as it is, and write it back unchanged.
 
     ## Why is this bad?
     It is not an error: the API adds variants over time and readers must keep them. It is
@@ -271,6 +276,57 @@ _schema_rule("SCH012", "unknown-response-value", """
     Responses, streams, batch results, error envelopes.
     """, severity=Severity.WARNING,
    kinds=("response", "stream", "stream_event", "batch_result", "error"))
+
+_schema_rule("SCH013", "unknown-beta", """
+    ## What it does
+    Names the `anthropic-beta` values of a request that this version does not know (they
+    are not in `messages_schema.KNOWN_BETAS`, the SDK 2.17.0 list), when the request also
+    has unknown keys, block or tool types, or literal values. Those findings
+    (`SCH002`, `SCH004`, `SCH005`, `SCH010`) are then warnings instead of errors.
+
+    ## Why is this bad?
+    It is not an error: a beta newer than these schemas may well have introduced the keys
+    and types this version does not know, and the API accepts them under that header.
+    Recorded traffic shows it (requests with `output_format` under
+    `structured-outputs-2025-11-13`, `context_management` under `compact-2026-01-12`,
+    answered HTTP 200 before the schemas knew them). Without an unknown beta, unknown keys
+    stay errors: the API rejects them, and a typo is the common case.
+
+    To keep them errors anyway (a gateway that only forwards what it can check), set
+    `LintConfig(strict_unknown=True)`, `strict-unknown = true` in
+    `[tool.messages-schema]`, or `check --strict-unknown`.
+
+    ## Example
+    With `anthropic-beta: brand-new-feature-2027-01-01`:
+    ```json
+    {"model": "claude-sonnet-4-6", "max_tokens": 1024,
+     "messages": [{"role": "user", "content": "Hi"}], "brand_new_option": true}
+    ```
+    gives `SCH002` (warning) at `brand_new_option` and this note.
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """, severity=Severity.INFO, kinds=("request", "count_tokens", "batch_request"), since="0.2.0")
+
+_schema_rule("SCH014", "error-envelope", """
+    ## What it does
+    Recognises an API error envelope (`{"type": "error", "error": {...}}`) checked as a
+    response, names the error, and checks the document as an envelope (`kind="error"`).
+
+    ## Why is this bad?
+    It is not a problem of the document: a failed call answers with this envelope instead
+    of a message, and logs of responses hold both. It tells a response log's errors apart
+    from its messages, where a message check would report a malformed message.
+
+    ## Example
+    ```json
+    {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"},
+     "request_id": "req_011CSHoEeqs5C35K2UUqR7Fy"}
+    ```
+
+    ## Applies to
+    Responses.
+    """, severity=Severity.INFO, kinds=("response",), since="0.2.0")
 
 _schema_rule("SCH099", "rule-crashed", """
     ## What it does

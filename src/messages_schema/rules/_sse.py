@@ -169,10 +169,12 @@ _sse_rule("SSE005", "block-index-out-of-order", """
 _sse_rule("SSE006", "delta-type-mismatch", """
     ## What it does
     Flags a `content_block_delta` whose delta type does not fit the block it updates:
-    `text_delta` and `citations_delta` need a `text` block, `input_json_delta` a
-    `tool_use` or `server_tool_use` block, `thinking_delta` and `signature_delta` a
-    `thinking` block. Blocks that arrive whole (`redacted_thinking`, tool results) take
-    no delta at all. Block and delta types this version does not know are not judged.
+    `text_delta` and `citations_delta` need a `text` block, `input_json_delta` a block
+    that streams its input (`tool_use`, `server_tool_use`, `mcp_tool_use`, any
+    `*_tool_use`), `thinking_delta` and `signature_delta` a `thinking` block,
+    `compaction_delta` a `compaction` block. Blocks that arrive whole
+    (`redacted_thinking`, tool results) take no delta at all. Block and delta types this
+    version does not know are not judged: unknown delta types are `SCH011` warnings.
 
     ## Why is this bad?
     The SDKs apply a delta only to the block type it belongs to and silently drop the
@@ -263,8 +265,9 @@ _sse_rule("SSE009", "error-event", """
 
 _sse_rule("SSE010", "invalid-tool-input-json", """
     ## What it does
-    Flags a `tool_use` or `server_tool_use` block whose `input_json_delta` fragments,
-    joined at `content_block_stop`, are not one JSON object. No fragments, or only empty
+    Flags a block that streams its input (`tool_use`, `server_tool_use`, `mcp_tool_use`,
+    any `*_tool_use`) whose `input_json_delta` fragments, joined at `content_block_stop`,
+    are not one JSON object. No fragments, or only empty
     ones, is fine: the block keeps the `input` of its `content_block_start` (`{}`, or the
     complete input some paths send there, opencode#38733).
 
@@ -330,13 +333,14 @@ _sse_rule("SSE012", "missing-message-delta", """
 _sse_rule("SSE013", "unterminated-final-event", """
     ## What it does
     Notes an SSE transcript whose last frame has no blank line after it. The frame is
-    still checked.
+    still checked, and `messages_schema.stream.iter_sse` and the accumulator still
+    dispatch it.
 
     ## Why is this bad?
     By the SSE specification a frame is dispatched only at the blank line that ends it;
     a conforming client discards the last event (often `message_stop`). The API ends
     every frame properly, so in a saved transcript this is usually a lost trailing
-    newline, hence only a note.
+    newline, hence only a note; it may also mean the transcript was cut there.
 
     ## Example
     ```json

@@ -3,8 +3,12 @@ The ``THK`` family: extended thinking, its budget, sampling limits and thinking 
 
 ``thinking.type`` is ``enabled`` (a fixed ``budget_tokens``), ``adaptive`` (the model
 decides), ``disabled`` or ``between_tools`` (thinking off, progress notes between tool
-calls come back as thinking blocks). Rules say which of these they apply to; where the
-evidence only covers ``enabled``, they apply to ``enabled`` only.
+calls come back as thinking blocks). A request without ``thinking`` runs in the model's
+default mode (`Context.thinking_mode`): ``adaptive`` on Claude Sonnet 5, Opus 5, Fable
+and Mythos, ``disabled`` before them. Every rule declares the modes it applies to
+(``thinking_modes=``, and a "Thinking modes" section with the evidence) and is not run
+in the others, nor when the mode is unknown; where the evidence only covers
+``enabled``, it applies to ``enabled`` only.
 
 Structural facts are the ``SCH`` family's: a ``thinking`` block needs ``thinking`` and
 ``signature`` (``SCH001``) and cannot carry ``cache_control`` (``SCH002``;
@@ -27,7 +31,7 @@ from typing import Any
 from messages_schema.findings import Edit, Fix, Severity
 from messages_schema.rules._context import Context
 from messages_schema.rules._facts import THINKING_TYPES
-from messages_schema.rules._registry import Node, Violation, rule
+from messages_schema.rules._registry import THINKING_MODES, Node, Violation, rule
 
 _GENERATING_KINDS = ("request", "batch_request")
 
@@ -85,6 +89,7 @@ def _number(value: Any) -> float | None:
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     fixable=True,
+    thinking_modes=("enabled",),
 )
 def budget_not_below_max_tokens(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -114,10 +119,13 @@ def budget_not_below_max_tokens(ctx: Context, body: dict[str, Any]) -> Iterator[
     equality is rejected. Secondary evidence ([code]) only, but the limit is also
     stated in the API inventory (§5.2, §12 item 3).
 
+    ## Thinking modes
+    `enabled` only: `budget_tokens` exists only there (API inventory §5.2).
+
     ## Applies to
     Requests and batch items (token counts have no `max_tokens`).
     """
-    if ctx.thinking_type != "enabled" or ctx.thinking is None:
+    if ctx.thinking is None:
         return
     budget = _number(ctx.thinking.get("budget_tokens"))
     max_tokens = _number(body.get("max_tokens"))
@@ -145,6 +153,7 @@ def budget_not_below_max_tokens(ctx: Context, body: dict[str, Any]) -> Iterator[
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     fixable=True,
+    thinking_modes=("enabled", "adaptive"),
 )
 def temperature_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -172,11 +181,16 @@ def temperature_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     the text ended at "when thinking is enabled." and linked docs.anthropic.com
     (MartialBE/one-hub#529, 2025-03-05); live probe in workglow-dev/libs#746 (2026-08-13).
 
+    ## Thinking modes
+    `enabled` and `adaptive`, including a model's default adaptive mode: the API's
+    text says "when thinking is enabled or in adaptive mode", and dotCipher/opencode-claude-bridge#1
+    (2026-03-23) verified it live with adaptive thinking. Models that think by default
+    (Claude Sonnet 5 and later) reject a non-default `temperature` anyway
+    (anthropics/skills model-migration.md, 2026-07-01). Quiet with thinking off.
+
     ## Applies to
     Requests and batch items.
     """
-    if ctx.thinking_type not in ("enabled", "adaptive"):
-        return
     temperature = _number(body.get("temperature"))
     if temperature is None or temperature == 1:
         return
@@ -198,6 +212,7 @@ def temperature_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     fixable=True,
+    thinking_modes=("enabled",),
 )
 def top_k_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -225,11 +240,12 @@ def top_k_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     quarkiverse/quarkus-langchain4j#1812 (2025-09-25); with a docs.anthropic.com URL in
     danny-avila/LibreChat#6023 (2025-02-25).
 
+    ## Thinking modes
+    `enabled` only: every report of this text sent `enabled`.
+
     ## Applies to
     Requests and batch items.
     """
-    if ctx.thinking_type != "enabled":
-        return
     if _number(body.get("top_k")) is None:
         return
     yield Violation(
@@ -248,6 +264,7 @@ def top_k_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     fixable=True,
+    thinking_modes=("enabled",),
 )
 def top_p_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -276,11 +293,12 @@ def top_p_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     2025-11-13: "Need to set top_p to at least .95 when using extended thinking"). This
     rule follows today's behaviour.
 
+    ## Thinking modes
+    `enabled` only: every report sent `enabled`.
+
     ## Applies to
     Requests and batch items.
     """
-    if ctx.thinking_type != "enabled":
-        return
     top_p = _number(body.get("top_p"))
     if top_p is None or top_p >= 0.95:
         return
@@ -299,6 +317,7 @@ def top_p_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     fixable=True,
+    thinking_modes=("enabled",),
 )
 def forced_tool_choice_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -324,11 +343,17 @@ def forced_tool_choice_with_thinking(ctx: Context, body: dict[str, Any]) -> Iter
     workglow-dev/libs#746 (2026-08-13): `tool` and `any` rejected, `auto` accepted. The
     probe used `enabled`; adaptive mode is thinking too and is covered.
 
+    ## Thinking modes
+    `enabled` only. `adaptive` with `tool_choice: {"type": "any"}` is accepted: HTTP 200
+    on claude-opus-4-6 in pydantic/pydantic-ai's cassettes
+    `test_anthropic_opus_46_adaptive_thinking_accepts_tool_output[unified].yaml` and
+    `test_anthropic_count_tokens_with_adaptive_thinking_and_output_tools.yaml` (2026-08).
+    (Models that reject forced tool choice outright, such as Claude Opus 5.5, do so in
+    every mode; that is not this rule.)
+
     ## Applies to
     Requests and batch items.
     """
-    if not ctx.thinking_on:
-        return
     choice = body.get("tool_choice")
     if not isinstance(choice, dict) or choice.get("type") not in ("any", "tool"):
         return
@@ -352,6 +377,7 @@ def forced_tool_choice_with_thinking(ctx: Context, body: dict[str, Any]) -> Iter
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
+    thinking_modes=("enabled",),
 )
 def final_assistant_without_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -394,11 +420,12 @@ def final_assistant_without_thinking(ctx: Context, body: dict[str, Any]) -> Iter
     anthropics/claude-code#20705 (2026-01-25); `found `tool_use`` in
     anomalyco/opencode#3077. Before about 2025-09 the URL was on docs.anthropic.com.
 
+    ## Thinking modes
+    `enabled` only: with `adaptive` the model may legitimately skip thinking.
+
     ## Applies to
     Requests and batch items.
     """
-    if ctx.thinking_type != "enabled":
-        return
     facts = ctx.conversation
     if facts.tool_loop is None:
         return
@@ -440,6 +467,7 @@ def _first_block(facts: Any, turn: int) -> tuple[int, str] | None:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
+    thinking_modes=("enabled", "adaptive"),
 )
 def thinking_not_first(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -469,11 +497,14 @@ def thinking_not_first(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     anthropics/claude-code#20705 (2026-01-25). It applies to any assistant message, not
     only the final one.
 
+    ## Thinking modes
+    `enabled` and `adaptive`, including a model's default adaptive mode (thinking is on
+    in both: anthropics/claude-code#20705, 2026-01-25). Quiet with thinking off, where
+    thinking blocks of earlier turns are ignored.
+
     ## Applies to
     Requests and batch items.
     """
-    if not ctx.thinking_on:
-        return
     facts = ctx.conversation
     for i in facts.thinking_messages:
         mf = facts.by_message[i]
@@ -498,6 +529,7 @@ def thinking_not_first(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     fixable=True,
+    thinking_modes=THINKING_MODES,
 )
 def thinking_block_last(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -529,6 +561,11 @@ def thinking_block_last(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     message is rejected, the same message in an earlier turn is accepted.
     `redacted_thinking` is not covered by the evidence and is not flagged.
 
+    ## Thinking modes
+    Every mode: the final assistant message is a prefill whatever the thinking
+    configuration, and a thinking block cannot end it (tailcallhq/forgecode#2107 and
+    router-for-me/CLIProxyAPI#5321 do not depend on the mode).
+
     ## Applies to
     Requests and batch items.
     """
@@ -555,14 +592,15 @@ def thinking_block_last(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     fixable=True,
+    thinking_modes=("disabled",),
 )
 def thinking_blocks_while_disabled(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
-    With thinking off (`thinking` absent or `{"type": "disabled"}`), flags `thinking`
-    blocks in the assistant message in final position: the final message when it is an
-    assistant message (a prefill), or, when the request ends in a tool-use loop, the
-    assistant turn whose calls the last user turn answers.
+    With thinking off (`{"type": "disabled"}`, or no `thinking` on a model that does not
+    think by default), flags `thinking` blocks in the assistant message in final position:
+    the final message when it is an assistant message (a prefill), or, when the request
+    ends in a tool-use loop, the assistant turn whose calls the last user turn answers.
 
     Thinking blocks in earlier turns are fine with thinking off (they are ignored), and
     `between_tools` mode, which returns thinking blocks itself, is not checked.
@@ -595,11 +633,18 @@ def thinking_blocks_while_disabled(ctx: Context, body: dict[str, Any]) -> Iterat
     of the pending calls. `redacted_thinking` is not covered by the evidence and is not
     flagged.
 
+    ## Thinking modes
+    `disabled` only: an explicit `{"type": "disabled"}`, or no `thinking` on a model
+    whose default is off (claude-sonnet-4-5 in tailcallhq/forgecode#1853, claude-sonnet-4
+    in #1195). Quiet on models that think by default: claude-sonnet-5 returns a `thinking`
+    block unasked, and the next request that sends it back without `thinking` is
+    answered HTTP 200 (activeagents/activeagent cassette `test_agent_tools_request.yml`,
+    2026-07). Quiet for `between_tools`, which returns thinking blocks itself, and when
+    the model (so its default) is unknown.
+
     ## Applies to
     Requests and batch items.
     """
-    if ctx.thinking is not None and ctx.thinking_type != "disabled":
-        return
     facts = ctx.conversation
     final = facts.final_assistant
     if final is not None:

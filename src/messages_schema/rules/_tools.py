@@ -19,9 +19,10 @@ as ``caller: null`` on ``tool_use``) are accepted by the schema.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 import orjson
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
@@ -507,6 +508,114 @@ def allowed_and_blocked_domains(ctx: Context, body: dict[str, Any]) -> Iterator[
     yield from _tools_verdicts(ctx)["TOOL008"]
 
 
+@rule("TOOL010", "empty-domain-list", on=Node.DOCUMENT, severity=Severity.ERROR,
+      since="0.2.0", fixable=True)  # fmt: skip
+def empty_domain_list(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a `web_search` or `web_fetch` server tool whose `allowed_domains` or
+    `blocked_domains` is an empty list.
+
+    ## Why is this bad?
+    The API does not guess whether an empty list means "nothing" or "no filter"; it
+    answers HTTP 400. Leave the key out (or send `null`) for no filter.
+
+    ## Example
+    ```json
+    {"type": "web_search_20250305", "name": "web_search", "blocked_domains": []}
+    ```
+
+    ## Fix safety
+    Safe: removes the empty list, which is what the API asks for.
+
+    ## API error
+    `tools.0.web_search_20250305.blocked_domains: Empty list of domains is ambiguous.
+    Provide at least one domain or null.` (CherryHQ/cherry-studio#10374, 2025-09-26).
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    yield from _tools_verdicts(ctx)["TOOL010"]
+
+
+@rule("TOOL011", "invalid-property-name", on=Node.DOCUMENT, severity=Severity.ERROR,
+      since="0.2.0")  # fmt: skip
+def invalid_property_name(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a custom tool whose `input_schema.properties` has a key that is not 1 to 64
+    letters, digits, `_`, `.` or `-` (a space, a colon, a non-ASCII letter, 65 characters
+    or more). Nested objects' property names are not checked: the evidence covers the
+    top level only.
+
+    ## Why is this bad?
+    The API answers HTTP 400. MCP servers and generated tools sometimes carry such names.
+
+    ## Example
+    ```json
+    {"name": "lookup", "input_schema": {"type": "object",
+     "properties": {"user name": {"type": "string"}}}}
+    ```
+
+    ## Fix safety
+    No fix: the tool's implementation reads the key.
+
+    ## API error
+    `tools.37.custom.input_schema.properties: Property keys should match pattern
+    '^[a-zA-Z0-9_.-]{1,64}$'` (Gitlawb/openclaude#714, 2026-04-15, claude-sonnet-4-6).
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    yield from _tools_verdicts(ctx)["TOOL011"]
+
+
+@rule("TOOL012", "prefill-with-forced-tool-choice", on=Node.DOCUMENT, severity=Severity.ERROR,
+      since="0.2.0", kinds=("request", "batch_request"))  # fmt: skip
+def prefill_with_forced_tool_choice(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a request that forces tool use (`tool_choice` of type `any` or `tool`) and ends
+    with an `assistant` message (a prefill).
+
+    ## Why is this bad?
+    A forced tool call must start the answer, so the API refuses to continue a prefilled
+    one: HTTP 400. With `tool_choice` `auto` (or none) a prefill is not flagged.
+
+    ## Example
+    ```json
+    {"tool_choice": {"type": "any"}, "tools": [...], "messages": [
+      {"role": "user", "content": "Route this."},
+      {"role": "assistant", "content": "The next agent is"}]}
+    ```
+
+    ## Fix safety
+    No fix: drop the prefill or let the model choose.
+
+    ## API error
+    `Your API request included an `assistant` message in the final position, which would
+    pre-fill the `assistant` response. When using tools, pre-filling the `assistant`
+    response is not supported.` (inngest/agent-kit#41, 2025-01-10,
+    claude-3-5-haiku-latest, with `tool_choice: any`).
+
+    ## Applies to
+    Requests and batch items.
+    """
+    choice = body.get("tool_choice")
+    messages = ctx.messages
+    if not (isinstance(choice, dict) and choice.get("type") in ("any", "tool")) or not messages:
+        return
+    last = messages[-1]
+    if isinstance(last, dict) and last.get("role") == "assistant":
+        text = (
+            "Your API request included an `assistant` message in the final position, which "
+            "would pre-fill the `assistant` response. When using tools, pre-filling the "
+            "`assistant` response is not supported."
+        )
+        yield Violation(message=text, path=("messages", len(messages) - 1), api_error=text,
+                        api_path="")
+
+
 @rule("TOOL009", "empty-error-tool-result", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
 def empty_error_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -560,7 +669,7 @@ def empty_error_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
 
 
 def _tools_verdicts(ctx: Context) -> dict[str, tuple[Violation, ...]]:
-    """The violations of TOOL004, TOOL005, TOOL006 and TOOL008 for the request's tools."""
+    """The violations of the rules that read only `tools` (TOOL004-006, 008, 010, 011)."""
     key = "tools.verdicts"
     verdicts: dict[str, tuple[Violation, ...]] | None = ctx.memo.get(key)
     if verdicts is None:
@@ -585,6 +694,8 @@ def _check_tools(tools: list[Any]) -> dict[str, tuple[Violation, ...]]:
         "TOOL005": tuple(_invalid_input_schema(tools)),
         "TOOL006": tuple(_input_schema_top_level_combinator(tools)),
         "TOOL008": tuple(_allowed_and_blocked_domains(tools)),
+        "TOOL010": tuple(_empty_domain_list(tools)),
+        "TOOL011": tuple(_invalid_property_name(tools)),
     }
 
 
@@ -653,4 +764,45 @@ def _allowed_and_blocked_domains(tools: list[Any]) -> Iterator[Violation]:
             yield Violation(
                 message="`allowed_domains` and `blocked_domains` cannot both be set",
                 path=("tools", t, "blocked_domains"),
+            )
+
+
+_SEARCH_TOOL_PREFIXES: Final = ("web_search_", "web_fetch_")
+_PROPERTY_NAME: Final = re.compile(r"[a-zA-Z0-9_.-]{1,64}")
+EMPTY_DOMAINS: Final = "Empty list of domains is ambiguous. Provide at least one domain or null."
+
+
+def _empty_domain_list(tools: list[Any]) -> Iterator[Violation]:
+    for t, tool in enumerate(tools):
+        kind = tool.get("type") if isinstance(tool, dict) else None
+        if not isinstance(kind, str) or not kind.startswith(_SEARCH_TOOL_PREFIXES):
+            continue
+        for key in ("allowed_domains", "blocked_domains"):
+            if tool.get(key) == []:
+                yield Violation(
+                    message=f"`{key}` is an empty list: {EMPTY_DOMAINS}",
+                    path=("tools", t, key),
+                    api_error=EMPTY_DOMAINS,
+                    fix=Fix.safe(
+                        f"Remove the empty `{key}`", Edit(op="remove", path=("tools", t, key))
+                    ),
+                )
+
+
+def _invalid_property_name(tools: list[Any]) -> Iterator[Violation]:
+    for t, tool in enumerate(tools):
+        if not _is_custom(tool):
+            continue
+        schema = tool.get("input_schema")
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        if not isinstance(props, dict):
+            continue
+        bad = [k for k in props if not (isinstance(k, str) and _PROPERTY_NAME.fullmatch(k))]
+        if bad:
+            text = "Property keys should match pattern '^[a-zA-Z0-9_.-]{1,64}$'"
+            yield Violation(
+                message=f"{text} (not: {', '.join(repr(k) for k in bad[:5])})",
+                path=("tools", t, "input_schema", "properties", bad[0]),
+                api_error=text,
+                api_path=f"tools.{t}.custom.input_schema.properties",
             )

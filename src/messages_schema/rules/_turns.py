@@ -423,3 +423,125 @@ def _placement_problem(messages: list[Any], i: int) -> str | None:
                 "`assistant` message"
             )
     return None
+
+
+#: The API's text for an empty ``messages`` list.
+NO_MESSAGES = "at least one message is required"
+
+
+@rule(
+    "TURN007",
+    "empty-messages",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    kinds=("request", "count_tokens", "batch_request"),
+    since="0.2.0",
+)
+def empty_messages(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a request whose `messages` list is empty.
+
+    ## Why is this bad?
+    There is nothing to answer: the API rejects the request with HTTP 400. The schema
+    allows the empty list (the SDK types do), so only this rule catches it.
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-4-6", "max_tokens": 1024, "messages": []}
+    ```
+
+    ## Fix safety
+    No fix: the conversation is missing.
+
+    ## API error
+    `messages: at least one message is required` (a `BadRequestError` quoted in a
+    LangChain-based project and in test fixtures that mirror live answers; Helicone/helicone
+    #5257, 2025-11-17, paraphrases it as "messages must have at least one element").
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    if body.get("messages") == []:
+        yield Violation(
+            message=f"`messages` is empty: {NO_MESSAGES}",
+            path=("messages",),
+            api_error=NO_MESSAGES,
+        )
+
+
+def _system_text_blocks(system: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    if isinstance(system, list):
+        for j, block in enumerate(system):
+            if isinstance(block, dict) and block.get("type") == "text":
+                yield j, block
+
+
+@rule(
+    "TURN008",
+    "empty-system-text",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    kinds=("request", "count_tokens", "batch_request"),
+    since="0.2.0",
+    fixable=True,
+)
+def empty_system_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    r"""
+    ## What it does
+    Flags a `text` block of a list-form `system` prompt whose `text` is empty, and a
+    list-form `system` prompt whose text blocks are all whitespace (`" "`, `"\n"`): the
+    same emptiness rules the API applies to text blocks in `messages` (`TURN001`,
+    `TURN002`).
+
+    A string `system` (`"system": ""`) is not flagged: no report shows the API rejecting
+    it, and many clients send it.
+
+    ## Why is this bad?
+    The API answers HTTP 400.
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-4-6", "max_tokens": 1024,
+     "system": [{"type": "text", "text": ""}],
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+
+    ## Fix safety
+    Unsafe: removes the empty block (safe in effect, but the system prompt's block
+    indices change, which `cache_control` positions may depend on).
+
+    ## API error
+    `system: text content blocks must be non-empty` (error JSON quoted with request id
+    `req_011CURe5b5KfYRq37fv8qqhM` in a public repository's docs; an MCPJam changeset);
+    `system: text content blocks must contain non-whitespace text` (an incident note of
+    2026-09-22). A block with `cache_control` is answered with `cache_control cannot be
+    set for empty text blocks` instead (`CACHE002`); this rule skips it.
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    blocks = list(_system_text_blocks(body.get("system")))
+    if not blocks:
+        return
+    texts = [b.get("text") for _, b in blocks]
+    if not all(isinstance(t, str) for t in texts):
+        return  # a missing or non-string `text` is a structural finding
+    for j, block in blocks:
+        if block.get("text") == "" and "cache_control" not in block:
+            yield Violation(
+                message=f"`system` text block has empty `text`: {EMPTY_TEXT}",
+                path=("system", j),
+                fix=Fix.unsafe(
+                    "Remove the empty `text` block", Edit(op="remove", path=("system", j))
+                ),
+                api_error=EMPTY_TEXT,
+                api_path="system",
+            )
+    if all(isinstance(t, str) and t and not t.strip() for t in texts):
+        yield Violation(
+            message=f"`system` text is only whitespace: {WHITESPACE_TEXT}",
+            path=("system",),
+            api_error=WHITESPACE_TEXT,
+            api_path="system",
+        )
