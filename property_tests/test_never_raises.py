@@ -377,3 +377,25 @@ def test_every_entry_point_on_mutated_payloads(
     except (StreamError, StructureError):
         pass
     _no_crash(lint(events, kind="stream"))
+
+
+def test_required_holding_a_list_crashes_no_rule() -> None:
+    """
+    A strict tool whose ``required`` holds a list is reported, not crashed on.
+
+    Found by the 100,000-example run: ``OUT004`` built a set of ``required`` and raised
+    ``TypeError: unhashable type: 'list'`` (SCH099) under ``check --fix``.
+    """
+    properties = {f"p{i}": {"type": "string"} for i in range(30)}
+    body = {
+        "model": "claude-sonnet-4-6", "max_tokens": 1024,
+        "messages": [{"role": "user", "content": "Hi"}],
+        "tools": [{"name": "t", "strict": True, "input_schema": {
+            "type": "object", "additionalProperties": False, "properties": properties,
+            "required": [[], *list(properties)[1:]]}}],
+    }
+
+    findings = lint(body)
+
+    _no_crash(findings)
+    assert "SCH003" in {f.code for f in findings}

@@ -689,8 +689,12 @@ def _field_checks(cls: type[Any]) -> tuple[tuple[str, Check, Any], ...]:
         if check is None:
             continue
         members = get_args(field.type) if _is_union(field.type) else (field.type,)
-        if is_open and any(_is_string_enum(m) for m in members):
-            # A response enum keeps values newer than the schema (see _open_enum_hooks).
+        if is_open and (
+            any(_is_string_enum(m) for m in members)
+            or (field.name == "type" and _is_string_constant(field.type))
+        ):
+            # What `structure` keeps on a response shape, it writes back: a newer enum
+            # value or variant tag (see _open_enum_hooks).
             check = _or_string(check)
         out.append((field.name, check, field.type))
     return tuple(out)
