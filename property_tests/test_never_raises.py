@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -379,23 +380,34 @@ def test_every_entry_point_on_mutated_payloads(
     _no_crash(lint(events, kind="stream"))
 
 
-def test_required_holding_a_list_crashes_no_rule() -> None:
-    """
-    A strict tool whose ``required`` holds a list is reported, not crashed on.
-
-    Found by the 100,000-example run: ``OUT004`` built a set of ``required`` and raised
-    ``TypeError: unhashable type: 'list'`` (SCH099) under ``check --fix``.
-    """
-    properties = {f"p{i}": {"type": "string"} for i in range(30)}
-    body = {
+_PROPERTIES = {f"p{i}": {"type": "string"} for i in range(30)}
+#: Requests on which a rule raised (SCH099), found by the 100,000-example run.
+FOUND_BY_FUZZING = {
+    "OUT004: a strict tool's required list holding a list": {
         "model": "claude-sonnet-4-6", "max_tokens": 1024,
         "messages": [{"role": "user", "content": "Hi"}],
         "tools": [{"name": "t", "strict": True, "input_schema": {
-            "type": "object", "additionalProperties": False, "properties": properties,
-            "required": [[], *list(properties)[1:]]}}],
-    }
+            "type": "object", "additionalProperties": False, "properties": _PROPERTIES,
+            "required": [[], *list(_PROPERTIES)[1:]]}}],
+    },
+    "MOD009: a tool_choice type that is a list": {
+        "model": "claude-sonnet-5-5", "max_tokens": 16,
+        "tools": [{"name": "lookup", "input_schema": {"type": "object"}}],
+        "tool_choice": {"type": [], "name": "lookup"},
+        "messages": [{"role": "user", "content": "Hi"}],
+    },
+    "MOD003: a last assistant block whose type is a list": {
+        "model": "claude-sonnet-5-5", "max_tokens": 16,
+        "messages": [{"role": "user", "content": "Hi"},
+                     {"role": "assistant", "content": [{"type": []}]}],
+    },
+}
 
-    findings = lint(body)
+
+@pytest.mark.parametrize("name", list(FOUND_BY_FUZZING))
+def test_found_by_fuzzing_crashes_no_rule(name: str) -> None:
+    """Each request a rule once raised on is reported (SCH004/SCH003), not crashed on."""
+    findings = lint(FOUND_BY_FUZZING[name])
 
     _no_crash(findings)
-    assert "SCH003" in {f.code for f in findings}
+    assert {"SCH003", "SCH004"} & {f.code for f in findings}
