@@ -472,7 +472,8 @@ class TestSuppression:
         assert r.code == 0
         assert "Wrote" in r.err
         data = orjson.loads(base.read_bytes())
-        assert data["version"] == 1
+        assert data["version"] == 2
+        assert {item["file"] for item in data["findings"]} == {"x.jsonl"}  # beside the file
         records = {item["record"] for item in data["findings"]}
         assert "q" in records
         assert any(rec.startswith("sha256:") for rec in records)
@@ -483,6 +484,46 @@ class TestSuppression:
         r = check(str(path), "--isolated", "--baseline", str(base), "--format", "json")
         assert r.code == 1
         assert {f["location"]["line"] for f in json.loads(r.out)} == {3}
+
+    def test_baseline_matches_from_another_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Keys are relative to the baseline file: any working folder and spelling matches."""
+        data = tmp_path / "proj" / "data"
+        data.mkdir(parents=True)
+        _jsonl(data / "x.jsonl", [{"model": "m"}])
+        monkeypatch.chdir(tmp_path / "proj")
+        assert check("data", "--isolated", "--add-baseline", "base.json").code == 0
+        monkeypatch.chdir(data)
+        r = check("./x.jsonl", "--isolated", "--baseline", "../base.json")
+        assert r.code == 0, r.out
+        assert "the baseline hid 3 more" in r.err
+        monkeypatch.chdir(tmp_path)
+        r = check(str(data / "x.jsonl"), "--isolated", "--baseline", "proj/base.json")
+        assert (r.code, "the baseline hid 3 more" in r.err) == (0, True)
+
+    def test_version_1_baseline_is_read_from_the_working_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A 0.1 baseline (paths relative to the working folder) still hides its findings."""
+        from messages_schema._records import line_key
+
+        (tmp_path / "data").mkdir()
+        path = _jsonl(tmp_path / "data" / "x.jsonl", [{"model": "m"}])
+        (tmp_path / "b").mkdir()
+        record = line_key(path.read_bytes().strip())
+        keys = [{"file": "data/x.jsonl", "record": record, "code": "SCH001",
+                 "pointer": "/max_tokens", "count": 1}]
+        (tmp_path / "b" / "old.json").write_text(json.dumps({"version": 1, "findings": keys}))
+        monkeypatch.chdir(tmp_path)
+        r = check("data", "--isolated", "--baseline", "b/old.json", "--format", "json")
+        assert "the baseline hid 1 more" in r.err
+        assert [] == [f for f in json.loads(r.out) if f["pointer"] == "/max_tokens"]
+
+    def test_summary_without_baseline_says_nothing_of_one(self, tmp_path: Path) -> None:
+        """The summary mentions a baseline only when one is in use."""
+        r = check(str(_jsonl(tmp_path / "x.jsonl", [{"model": "m"}])), "--isolated")
+        assert "baseline" not in r.err
 
     def test_bad_baseline_is_exit_2(self, tmp_path: Path) -> None:
         """A missing or foreign baseline file is a usage error."""

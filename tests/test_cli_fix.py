@@ -161,11 +161,38 @@ class TestFix:
         assert one.read_bytes() == two.read_bytes() != content
         assert r1.err == r2.err
 
-    def test_fix_refuses_stdin(self) -> None:
-        """--fix and --diff need files."""
-        r = check("-", "--fix", stdin=_line(EMPTY_STOP))
+    def test_fix_on_stdin_writes_the_fixed_text_to_stdout(self) -> None:
+        """--fix on stdin prints the fixed text (other lines byte for byte), findings to stderr."""
+        data = _line(EMPTY_STOP) + b"\r\n{not json\n  " + _line(GOOD) + b"\n"
+        r = check("-", "--isolated", "--fix", stdin=data)
+        fixed = {**EMPTY_STOP, "stop_sequences": ["END"]}
+        assert r.out.encode() == json.dumps(fixed, separators=(",", ":")).encode() + (
+            b"\r\n{not json\n  " + _line(GOOD) + b"\n"
+        )
+        assert "SCH000" in r.err
+        assert "Fixed 1 finding(s) (LIM003 x1)." in r.err
+        assert r.code == 1  # the line that is not JSON remains
+
+    def test_fix_on_stdin_json_document(self) -> None:
+        """A whole JSON document on stdin comes back fixed, indented as the fix writes it."""
+        r = check("-", "--isolated", "--fix", "--stdin-filename", "x.json",
+                  stdin=json.dumps(EMPTY_STOP, indent=2).encode())
+        assert json.loads(r.out) == {**EMPTY_STOP, "stop_sequences": ["END"]}
+        assert r.code == 0
+
+    def test_diff_on_stdin(self) -> None:
+        """--diff on stdin prints the change and writes nothing else to stdout."""
+        r = check("-", "--isolated", "--diff", stdin=_line(GOOD) + b"\n" + _line(EMPTY_STOP))
+        assert r.out.splitlines()[:3] == ["--- a/-", "+++ b/-", "@@ -2 +2 @@"]
+        assert r.code == 1
+
+    def test_fix_on_stdin_must_be_the_only_input(self, tmp_path: Path) -> None:
+        """Fixing stdin and files at once would mix fixed text with nothing: exit 2."""
+        path = tmp_path / "x.jsonl"
+        path.write_bytes(_line(GOOD) + b"\n")
+        r = check("-", str(path), "--fix", stdin=_line(EMPTY_STOP))
         assert r.code == 2
-        assert "stdin" in r.err
+        assert "stdin (-) must be the only input" in r.err
 
     def test_failed_write_is_exit_2_and_file_untouched(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

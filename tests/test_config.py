@@ -24,6 +24,21 @@ class TestLintConfig:
             LintConfig(kind="nope")
 
 
+class TestKindSpelling:
+    @pytest.mark.parametrize(("given", "kind"), [
+        ("count_tokens", "count_tokens"), ("count-tokens", "count_tokens"),
+        ("batch-request", "batch_request"), ("Batch-Result", "batch_result"),
+    ])
+    def test_dashes_are_accepted(self, given: str, kind: str) -> None:
+        """A kind may be spelled with dashes; the config holds the underscore spelling."""
+        assert kind == LintConfig(kind=given).kind
+
+    def test_unknown_kind_is_refused(self) -> None:
+        """A kind that is neither spelling of a known one is a ConfigError."""
+        with pytest.raises(ConfigError, match="'count tokens'"):
+            LintConfig(kind="count tokens")
+
+
 class TestToday:
     def test_date_or_iso_text(self) -> None:
         """`today` takes a date or YYYY-MM-DD text; `as_of` returns it."""

@@ -339,3 +339,73 @@ class TestStrictRequests:
         """StructureError is a ValueError whose message lists the problems."""
         with pytest.raises(ValueError, match="max_tokens: Field required"):
             structure({"model": "m", "messages": []}, models.MessageCreateParams)
+
+
+class TestWritingChecksTypes:
+    """`dumps` and `unstructure` refuse a value its field's type does not allow."""
+
+    @staticmethod
+    def _refusal(**fields: Any) -> messages_schema.UnstructureError:
+        params = messages_schema.models.MessageCreateParams(
+            **{"model": "claude-haiku-4-5", "max_tokens": 16, "messages": [], **fields}
+        )
+        with pytest.raises(messages_schema.UnstructureError) as info:
+            messages_schema.dumps(params)
+        with pytest.raises(messages_schema.UnstructureError):
+            messages_schema.unstructure(params)
+        return info.value
+
+    @pytest.mark.parametrize(
+        ("fields", "path", "says"),
+        [
+            ({"model": 123}, ("model",), "expected str, got int 123"),
+            ({"max_tokens": "x"}, ("max_tokens",), "expected int, got str 'x'"),
+            ({"max_tokens": True}, ("max_tokens",), "expected int, got bool True"),
+            ({"messages": "nope"}, ("messages",), "expected list[MessageParam], got str"),
+            ({"temperature": float("nan")}, ("temperature",), "which JSON cannot hold"),
+            ({"top_k": 2**64}, ("top_k",), "past the 64-bit range"),
+            ({"service_tier": "cheap"}, ("service_tier",), "'auto' | 'standard_only'"),
+            ({"stop_sequences": ["a", 1]}, ("stop_sequences",), "list[str]"),
+        ],
+    )
+    def test_field_is_named(self, fields: dict[str, Any], path: tuple[Any, ...],
+                            says: str) -> None:
+        """The error names the field and says what was expected and found."""
+        error = self._refusal(**fields)
+
+        assert path == error.path
+        assert says in str(error)
+        assert "MessageCreateParams" == error.model
+
+    def test_nested_path(self) -> None:
+        """A bad value deep inside is located from the model dumps was given."""
+        message = messages_schema.models.MessageParam(
+            role="user", content=[messages_schema.models.TextBlockParam(text=5)]
+        )
+        error = self._refusal(messages=[message])
+
+        assert ("messages", 0, "content", 0, "text") == error.path
+        assert str(error).startswith("cannot write MessageCreateParams: messages.0.content.0.text")
+
+    def test_is_a_type_error(self) -> None:
+        """Code that catches TypeError from a JSON writer keeps working."""
+        assert issubclass(messages_schema.UnstructureError, TypeError)
+
+    def test_valid_models_are_written_as_before(self) -> None:
+        """A model whose values fit is written exactly as its JSON."""
+        body = {"model": "claude-haiku-4-5", "max_tokens": 16, "temperature": 1,
+                "messages": [{"role": "user", "content": "Hi"}]}
+        model = messages_schema.structure(body, messages_schema.models.MessageCreateParams)
+
+        assert body == orjson.loads(messages_schema.dumps(model))
+
+    def test_response_keeps_a_newer_enum_value(self) -> None:
+        """A response's enum field keeps a value newer than the schema, and writes it back."""
+        message = messages_schema.structure(
+            {"id": "msg_1", "type": "message", "role": "assistant", "model": "m",
+             "content": [], "stop_reason": "brand_new", "stop_sequence": None,
+             "usage": {"input_tokens": 1, "output_tokens": 1}},
+            messages_schema.models.Message,
+        )
+
+        assert b'"stop_reason":"brand_new"' in messages_schema.dumps(message)

@@ -21,6 +21,7 @@ from messages_schema.exceptions import (
     StreamError,
     StructureError,
     UnknownRuleError,
+    UnstructureError,
 )
 from messages_schema.findings import Applicability, Edit, Finding, Fix, Location, Severity
 from messages_schema.linter import Linter, is_valid, lint
@@ -47,6 +48,7 @@ __all__ = [  # noqa: RUF022
     "StreamError",
     "StructureError",
     "UnknownRuleError",
+    "UnstructureError",
     "apply_fixes",
     "dumps",
     "fix_until_stable",

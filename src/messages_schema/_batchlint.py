@@ -13,7 +13,7 @@ from typing import Any, Final, Literal, TypeAlias, cast
 import attrs
 
 from messages_schema import _jsonio, _records
-from messages_schema._types import KINDS
+from messages_schema._types import KINDS, canonical_kind
 from messages_schema.exceptions import ConfigError
 from messages_schema.findings import Finding
 from messages_schema.linter import Linter
@@ -34,6 +34,8 @@ def check_kind(kind: str | None) -> str:
     """Return *kind* (``None`` meaning `AUTO`), or raise `ConfigError` naming the choices."""
     if kind is None:
         return AUTO
+    if kind != AUTO:
+        kind = canonical_kind(kind)
     if kind != AUTO and kind not in KINDS:
         msg = f"kind must be {AUTO!r} or one of {', '.join(KINDS)}, not {kind!r}"
         raise ConfigError(msg)

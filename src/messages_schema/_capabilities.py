@@ -427,8 +427,11 @@ def load_capabilities(path: str | None = None) -> Mapping[str, ModelCapabilities
     if path is not None:
         try:
             text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            msg = f"{path}: {exc}"
+        except OSError as exc:
+            msg = f"capabilities file {path}: {exc.strerror or exc}"
+            raise ConfigError(msg) from exc
+        except UnicodeDecodeError as exc:
+            msg = f"capabilities file {path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
             raise ConfigError(msg) from exc
         alias_of = {
             alias: model for model, entry in raw.items() for alias in entry.get("aliases", ())

@@ -24,6 +24,7 @@ from messages_schema.findings import Finding, Location, Severity
 from messages_schema.fixes import fix_until_stable, fixable
 from messages_schema.linter import Linter, get_linter
 from messages_schema.rules import known_prefixes
+from messages_schema.rules._limits import SIZE_LIMITS
 from messages_schema.rules._registry import REQUEST_KINDS
 
 #: Fix modes of a task.
@@ -58,6 +59,10 @@ class Task:
     suppress: tuple[str, ...] = ()
     #: ``(line, size)`` of stdin lines that were over the limit and not kept.
     oversize: tuple[tuple[int, int], ...] = ()
+    #: Send `data` back in the result (``--fix`` on stdin writes it out, fixed).
+    echo: bool = False
+    #: Why the input could not be read (a damaged compressed file): nothing to check.
+    error: str | None = None
 
 
 @attrs.define(kw_only=True)
@@ -83,6 +88,9 @@ class TaskResult:
     ids: list[tuple[str, int | None]] = attrs.Factory(list)
     #: An I/O problem that stopped the task (exit code 2).
     error: str | None = None
+    #: The task's own bytes and first line, when it was asked to `Task.echo` them.
+    source: bytes | None = attrs.field(default=None, repr=False)
+    first_line: int = 1
 
 
 def _internal(message: str, where: Location) -> Finding:
@@ -153,7 +161,7 @@ class _Work:
         value, ignores = _records.split_marker(rec.value)
         ignores += task.suppress
         try:
-            found, new_value = self._check(value, ignores, where)
+            found, new_value = self._check(value, ignores, where, len(raw))
         except Exception as exc:  # one bad record must not end the run
             found = [_internal(f"internal error while checking: {type(exc).__name__}: {exc}",
                                where)]
@@ -174,7 +182,7 @@ class _Work:
             self.result.edits.append((line or 0, text))
 
     def _check(
-        self, value: Any, ignores: tuple[str, ...], where: Location
+        self, value: Any, ignores: tuple[str, ...], where: Location, raw_size: int
     ) -> tuple[list[Finding], Any]:
         """Lint one decoded record; with fixing on, also return its fixed value (or None)."""
         task = self.task
@@ -183,7 +191,8 @@ class _Work:
             out: list[Finding] = []
             fixed_sides: dict[str, Any] = {}
             for side in ("request", "response"):
-                found, new = self._one(value[side], side, ignores, where)
+                size = _wire_size(raw_size, value[side], side)
+                found, new = self._one(value[side], side, ignores, where, size)
                 out.extend(attrs.evolve(f, path=(side, *f.path)) for f in found)
                 if new is not None:
                     fixed_sides[side] = new
@@ -195,15 +204,16 @@ class _Work:
             custom_id = value.get("custom_id")
             if isinstance(custom_id, str):
                 self.result.ids.append((custom_id, where.line))
-        return self._one(value, kind, ignores, where)
+        return self._one(value, kind, ignores, where, _wire_size(raw_size, value, kind))
 
     def _one(
-        self, value: Any, kind: str, ignores: tuple[str, ...], where: Location
+        self, value: Any, kind: str, ignores: tuple[str, ...], where: Location,
+        size: int | None = None,
     ) -> tuple[list[Finding], Any]:
         # `lint` reads a `str` as JSON text; a record that *is* a JSON string goes back
         # to its text so that it is checked as the string value it is.
         document = orjson.dumps(value) if isinstance(value, str) else value
-        findings = self.linter.lint(document, kind=kind)
+        findings = self.linter.lint(document, kind=kind, size=size)
         new_value = None
         fix = self.task.fix
         if (
@@ -216,16 +226,44 @@ class _Work:
             usable = _usable_selectors(ignores)
             if usable:
                 config = attrs.evolve(config, ignore=(*config.ignore, *usable))
-            fixed, applied, remaining = fix_until_stable(
-                value, config=config, unsafe=fix == UNSAFE, kind=kind
-            )
+            try:
+                fixed, applied, remaining = fix_until_stable(
+                    value, config=config, unsafe=fix == UNSAFE, kind=kind
+                )
+            except Exception as exc:  # a fixer bug: keep every finding, fix nothing
+                crash = _internal(
+                    f"internal error while fixing: {type(exc).__name__}: {exc}", where
+                )
+                return [*(attrs.evolve(f, location=where) for f in findings), crash], None
             if applied:
                 new_value = fixed
                 self.result.fixed.extend(f.code for f in applied)
                 if usable:  # the remaining findings, with the marker's codes back
                     remaining = self.linter.lint(fixed, kind=kind)
-                findings = remaining
+                # Fixes never shrink a body much: a size finding stays (the fixer
+                # lints the value, whose size it does not know).
+                sized = [f for f in findings if f.code == "LIM008"]
+                findings = sorted([*remaining, *sized], key=Finding.sort_key)
         return [attrs.evolve(f, location=where) for f in findings], new_value
+
+
+def _wire_size(raw_size: int, value: Any, kind: str) -> int | None:
+    """
+    The size *value* would be sent at, for the request size rule (``LIM008``).
+
+    The stored bytes, unless they are over the kind's limit: then the compact JSON
+    the value would be sent as (a pretty-printed file, or the request side of a
+    pair, is smaller on the wire), so only a body that cannot fit is reported.
+    """
+    limit = SIZE_LIMITS.get(kind)
+    if limit is None:
+        return None
+    if raw_size <= limit:
+        return raw_size
+    try:
+        return min(raw_size, len(orjson.dumps(value)))
+    except (TypeError, orjson.JSONEncodeError):
+        return raw_size
 
 
 def _wanted(finding: Finding, fix: str, ignores: tuple[str, ...]) -> bool:
@@ -320,6 +358,10 @@ def run_stream_task(task: Task) -> TaskResult:
 
 def execute(task: Task) -> TaskResult:
     """Run *task* with the function its format needs (the pool's entry point)."""
-    if task.fmt == "sse":
-        return run_stream_task(task)
-    return run_task(task)
+    if task.error is not None:
+        return TaskResult(file_index=task.file_index, file=task.file, findings=[],
+                          error=task.error)
+    result = run_stream_task(task) if task.fmt == "sse" else run_task(task)
+    if task.echo:
+        result.source, result.first_line = task.data, task.first_line
+    return result

@@ -18,7 +18,7 @@ import fnmatch
 import multiprocessing
 import os
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -27,13 +27,13 @@ from typing import IO, Any
 import attrs
 import orjson
 
-from messages_schema import _parquet, _records
-from messages_schema._baseline import Baseline, Key, key_of, write_baseline
+from messages_schema import _files, _parquet, _records
+from messages_schema._baseline import Baseline, Key, key_of, root_of, write_baseline
 from messages_schema._checker import SAFE, UNSAFE, Task, TaskResult, execute
 from messages_schema._output import RENDERER_CLASSES, Renderer, Summary
 from messages_schema._progress import Progress
-from messages_schema._rewrite import FileFixer
-from messages_schema._types import KINDS
+from messages_schema._rewrite import FileFixer, StreamFixer
+from messages_schema._types import KINDS, canonical_kind
 from messages_schema.cli import IO_, UsageError
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError, UnknownRuleError
@@ -63,11 +63,15 @@ def add(sub: Any) -> None:
         "1: error findings; 2: usage, configuration or I/O error.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - for stdin")
-    check.add_argument("--kind", choices=KINDS, help="treat every document as this kind")
+    check.add_argument("--kind", type=_kind, metavar="KIND",
+                       help="treat every document as this kind: " + ", ".join(KINDS)
+                       + " (dashes accepted: count-tokens)")
     check.add_argument("--parquet", action="append", default=[], metavar="PATH",
                        help="a Parquet file or folder to check (needs the arrow extra)")
     check.add_argument("--column", metavar="NAME",
-                       help="the --parquet column holding the JSON text of each record")
+                       help="the Parquet column holding the JSON text of each record")
+    check.add_argument("--record-column", metavar="NAME",
+                       help="a Parquet column naming each record in findings (say custom_id)")
     check.add_argument("--format", choices=sorted(RENDERER_CLASSES), default="text")
     check.add_argument("--select", action="append", default=[], metavar="CODES",
                        help="codes or prefixes to check (replaces the configured set)")
@@ -123,6 +127,15 @@ def _day(text: str) -> dt.date:
     except ValueError:
         msg = f"not a date such as 2026-12-01: {text!r}"
         raise argparse.ArgumentTypeError(msg) from None
+
+
+def _kind(text: str) -> str:
+    """``--kind``: a kind, in either spelling (``count_tokens`` or ``count-tokens``)."""
+    kind = canonical_kind(text)
+    if kind not in KINDS:
+        msg = f"invalid choice: {text!r} (choose from {', '.join(KINDS)})"
+        raise argparse.ArgumentTypeError(msg)
+    return kind
 
 
 def _cli_codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -224,6 +237,9 @@ class Configs:
         except UnknownRuleError as exc:
             msg = f"options: {exc}"
             raise ConfigError(msg) from exc
+        except ConfigError as exc:  # the capabilities table: name where it was set
+            msg = f"{where}: {exc}" if source is not None else str(exc)
+            raise ConfigError(msg) from exc
         self._checked.add(config)
 
 
@@ -231,15 +247,35 @@ class Configs:
 
 @attrs.frozen
 class Source:
-    """One input: a file on disk or stdin (``path`` None)."""
+    """
+    One input: a file on disk, a named pipe, or stdin (``path`` None).
+
+    ``fmt`` is ``json``, ``jsonl``, ``sse`` or ``parquet``, or ``""`` until it is sniffed
+    from the first bytes. A compressed file (``codec``) or a pipe is read front to back.
+    """
 
     name: str
     path: Path | None
     fmt: str
+    codec: str | None = None
+    pipe: bool = False
+
+    @property
+    def streamed(self) -> bool:
+        """Read front to back in one pass: no byte ranges, no size known up front."""
+        return self.path is None or self.codec is not None or self.pipe
 
 
 def _matches(rel: str, name: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) for g in globs)
+
+
+def _included(rel: str, name: str, include: Sequence[str]) -> bool:
+    """Whether an include glob matches the file, or the file without a ``.gz``-like suffix."""
+    if _matches(rel, name, include):
+        return True
+    bare = _files.strip_codec(name)
+    return bare != name and _matches(_files.strip_codec(rel), bare, include)
 
 
 def _walk(root: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[Path]:
@@ -252,34 +288,60 @@ def _walk(root: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterato
         for name in sorted(files):
             path = base / name
             rel = path.relative_to(root).as_posix()
-            if _matches(rel, name, include) and not _matches(rel, name, exclude):
+            if _included(rel, name, include) and not _matches(rel, name, exclude):
                 yield path
 
 
-def _format_for(path: Path) -> str:
-    fmt = _records.EXTENSIONS.get(path.suffix.lower())
-    if fmt is not None:
-        return fmt
+def _format_of_name(name: str) -> str:
+    """The format a file name says, compression suffix aside; ``""`` when it says none."""
+    return _records.EXTENSIONS.get(Path(_files.strip_codec(name)).suffix.lower(), "")
+
+
+def _sniff_file(path: Path) -> str:
+    """The format of a plain file whose name does not tell: Parquet by its magic bytes."""
     try:
         with open(path, "rb") as stream:
-            return _records.sniff(stream.read(_SNIFF_BYTES))
+            head = stream.read(_SNIFF_BYTES)
     except OSError:
-        return "json"
+        return "json"  # the task reports why it cannot be read
+    if _files.is_parquet(head):
+        return "parquet"
+    return _records.sniff(head)
 
 
-def sources(args: argparse.Namespace) -> list[Source]:
-    """Every input named on the command line, folders expanded, each file once."""
+def sources(args: argparse.Namespace, warn: Callable[[str], None]) -> list[Source]:
+    """
+    Every input named on the command line, folders expanded, each file once.
+
+    Special files (devices, sockets, and named pipes met in a folder walk) and paths
+    in a folder that lead nowhere are skipped with a warning. A named pipe given by
+    name is read like stdin. A named path that leads nowhere is a usage error.
+    Formats come from the names only; `sniffed` fills in the rest.
+    """
     include = tuple(args.include) or DEFAULT_INCLUDE
     exclude = (*DEFAULT_EXCLUDE, *args.exclude)
     out: list[Source] = []
     seen: set[Path] = set()
     stdin_seen = False
 
-    def keep(path: Path) -> None:
+    def keep(path: Path, *, named: bool) -> bool:
+        what = _files.what_is(path)
+        if what in _files.NOWHERE or what.startswith("unreadable"):
+            problem = _files.unreachable(path, what)
+            if named:
+                raise UsageError(problem)
+            warn(f"{problem}; skipped")
+            return False
+        if what != _files.FILE and not (what == _files.PIPE and named):
+            warn(f"{path}: skipped: a {what}, not a regular file")
+            return False
         key = path.resolve()
         if key not in seen:
             seen.add(key)
-            out.append(Source(str(path), path, _format_for(path)))
+            codec = _files.codec_of(path) if what == _files.FILE else None
+            out.append(Source(str(path), path, _format_of_name(path.name), codec=codec,
+                              pipe=what == _files.PIPE))
+        return True
 
     for raw in args.paths:
         if raw == "-":
@@ -287,19 +349,40 @@ def sources(args: argparse.Namespace) -> list[Source]:
                 continue
             stdin_seen = True
             name = args.stdin_filename or "-"
-            out.append(Source(name, None, _records.EXTENSIONS.get(
-                Path(name).suffix.lower(), "") if args.stdin_filename else ""))
+            fmt = _format_of_name(name) if args.stdin_filename else ""
+            out.append(Source(name, None, fmt))
             continue
         path = Path(raw)
-        if path.is_dir():
-            for found in _walk(path, include, exclude):
-                keep(found)
-        elif path.is_file():
-            keep(path)
+        if _files.what_is(path) == _files.FOLDER:
+            found = [p for p in _walk(path, include, exclude) if keep(p, named=False)]
+            if not found and len(args.paths) > 1:
+                warn(f"{raw}: no files to check in this folder")
         else:
-            msg = f"{raw}: no such file or folder"
-            raise UsageError(msg)
+            keep(path, named=True)
+    if any(s.codec == "zstd" for s in out):
+        try:
+            _files.zstd_module()
+        except ImportError as exc:
+            raise UsageError(str(exc)) from exc
     return out
+
+
+def sniffed(inputs: list[Source]) -> list[Source]:
+    """*inputs* with the format of each plain file whose name does not tell it filled in."""
+    return [
+        attrs.evolve(s, fmt=_sniff_file(s.path))
+        if not s.fmt and not s.streamed and s.path is not None else s
+        for s in inputs
+    ]
+
+
+def _nothing_found(args: argparse.Namespace) -> UsageError:
+    include = ", ".join(tuple(args.include) or DEFAULT_INCLUDE)
+    msg = (
+        f"no files to check in {' '.join(args.paths)} (looked for {include}, each also "
+        "compressed as .gz, .bz2, .xz or .zst; see --include)"
+    )
+    return UsageError(msg)
 
 
 # -- tasks --------------------------------------------------------------------------------
@@ -311,6 +394,8 @@ class _Options:
     records: bool
     limit: int
     suppress: tuple[str, ...] = ()
+    #: Streamed inputs send their bytes back (``--fix``/``--diff`` on stdin).
+    echo: bool = False
 
 
 def _file_tasks(index: int, src: Source, config: LintConfig, opts: _Options, *,
@@ -338,14 +423,40 @@ def _file_tasks(index: int, src: Source, config: LintConfig, opts: _Options, *,
             yield Task(**common, start=part.start, end=part.end, first_line=part.first_line)
 
 
-def _stdin_tasks(index: int, src: Source, stream: IO[bytes], config: LintConfig, *,
-                 opts: _Options, chunk: int) -> Iterator[Task]:
+def _stream_tasks(index: int, src: Source, stdin: IO[bytes], config: LintConfig, *,
+                  opts: _Options, chunk: int) -> Iterator[Task]:
+    """The tasks of an input read front to back: stdin, a named pipe, a compressed file."""
+    error: dict[str, Any] = {"file_index": index, "file": src.name, "fmt": src.fmt or "json",
+                             "config": config}
+    try:
+        stream = stdin if src.path is None else _files.open_read(src.path, src.codec)
+    except _files.read_errors() as exc:
+        yield Task(**error, error=_read_error(src, exc))
+        return
+    try:
+        yield from _chunked_tasks(index, src, stream, config, opts=opts, chunk=chunk)
+    except _files.read_errors() as exc:  # damaged or truncated compressed data
+        yield Task(**error, error=_read_error(src, exc))
+    finally:
+        if src.path is not None:
+            stream.close()
+
+
+def _read_error(src: Source, exc: BaseException) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    if src.codec is not None and not isinstance(exc, FileNotFoundError | PermissionError):
+        return f"{src.name}: cannot read it as {src.codec}-compressed data: {reason}"
+    return f"{src.name}: {reason}"
+
+
+def _chunked_tasks(index: int, src: Source, stream: IO[bytes], config: LintConfig, *,
+                   opts: _Options, chunk: int) -> Iterator[Task]:
     head = stream.read(_SNIFF_BYTES)
     fmt = src.fmt or _records.sniff(head)
     common: dict[str, Any] = {
         "file_index": index, "file": src.name, "fmt": fmt, "config": config,
         "keys": opts.keys, "records": opts.records, "limit": opts.limit,
-        "suppress": opts.suppress,
+        "suppress": opts.suppress, "echo": opts.echo, "fix": opts.fix,
     }
     if fmt != "jsonl":
         rest = (
@@ -353,6 +464,9 @@ def _stdin_tasks(index: int, src: Source, stream: IO[bytes], config: LintConfig,
             if len(head) <= opts.limit else None
         )
         if rest is None:  # over the limit: the task reports it, nothing is held
+            if opts.echo:
+                yield Task(**common, error=_lost(src, opts.limit))
+                return
             yield Task(**common, data=None, end=opts.limit + 1)
         else:
             yield Task(**common, data=head + rest)
@@ -380,6 +494,9 @@ def _stdin_tasks(index: int, src: Source, stream: IO[bytes], config: LintConfig,
             yielded = True
             first += data.count(b"\n")
         elif len(buffer) > opts.limit:  # one line over the limit: skip to its end
+            if opts.echo:  # it could not be written back: stop rather than lose it
+                yield Task(**common, error=_lost(src, opts.limit, first))
+                return
             size = len(buffer)
             buffer.clear()
             while True:
@@ -398,6 +515,14 @@ def _stdin_tasks(index: int, src: Source, stream: IO[bytes], config: LintConfig,
             first += 1
     if not yielded:
         yield Task(**common, data=b"")
+
+
+def _lost(src: Source, limit: int, line: int | None = None) -> str:
+    where = f"line {line}" if line is not None else "the document"
+    return (
+        f"{src.name}: {where} is over the size limit of {limit:,} bytes, so --fix/--diff "
+        f"cannot pass it through; raise {_records.MAX_ENV}"
+    )
 
 
 def _results(tasks: Iterator[Task], jobs: int) -> Iterator[TaskResult]:
@@ -472,57 +597,116 @@ class _FileState:
     records: list[tuple[int | None, str | None]] = attrs.Factory(list)
     ids: dict[str, int | None] = attrs.Factory(dict)
     fixer: FileFixer | None = None
+    #: ``--fix``/``--diff`` on stdin: writes the input back as it is checked.
+    echo: StreamFixer | None = None
 
 
-def _check(args: argparse.Namespace, io: IO_) -> int:
+def _preflight(args: argparse.Namespace) -> tuple[int, Baseline | None]:
+    """Every check of the command line that reads no input: misuse fails here, exit 2."""
     if not args.paths and not args.parquet:
         msg = "check needs at least one PATH (use - for stdin) or --parquet PATH"
         raise UsageError(msg)
     if args.jobs < 0:
         msg = "--jobs must be 0 (one per CPU) or more"
         raise UsageError(msg)
-    jobs = args.jobs or os.cpu_count() or 1
-    fixing = args.fix or args.diff
-    configs = Configs(args)
-    inputs = sources(args)
-    if fixing and any(s.path is None for s in inputs):
-        msg = "--fix and --diff rewrite files; they cannot read stdin"
+    if (args.fix or args.diff) and args.parquet:
+        msg = "--fix and --diff do not rewrite Parquet files (--parquet); check them without"
         raise UsageError(msg)
-    paths = [s.path if s.path is not None else (
-        Path(args.stdin_filename) if args.stdin_filename else None) for s in inputs]
-    file_configs = [configs.for_file(p) for p in paths]
-    file_suppress = [configs.suppressed_for(p) for p in paths]
+    if args.baseline and args.add_baseline:
+        msg = "--baseline and --add-baseline cannot be used together"
+        raise UsageError(msg)
+    limit = _records.max_record_bytes()
     baseline = None
     if args.baseline:
         try:
             baseline = Baseline.load(args.baseline)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
+    if args.add_baseline:
+        folder = Path(args.add_baseline).resolve().parent
+        if not folder.is_dir():
+            msg = f"--add-baseline {args.add_baseline}: no such folder {folder}"
+            raise UsageError(msg)
+    return limit, baseline
+
+
+def _fixable_inputs(args: argparse.Namespace, inputs: Sequence[Source]) -> None:
+    """Refuse ``--fix``/``--diff`` on inputs they cannot write back."""
+    if not (args.fix or args.diff):
+        return
+    for src in inputs:
+        if src.fmt == "parquet":
+            msg = f"{src.name}: --fix and --diff do not rewrite Parquet files"
+            raise UsageError(msg)
+        if src.pipe:
+            msg = (f"{src.name}: --fix and --diff cannot rewrite a named pipe; "
+                   "pass it on stdin (-) to get the fixed text on stdout")
+            raise UsageError(msg)
+    if any(s.path is None for s in inputs) and len(inputs) > 1:
+        msg = "with --fix or --diff, stdin (-) must be the only input"
+        raise UsageError(msg)
+
+
+def _check(args: argparse.Namespace, io: IO_) -> int:
+    limit, baseline = _preflight(args)
+    jobs = args.jobs or os.cpu_count() or 1
+    fixing = args.fix or args.diff
+    configs = Configs(args)
+
+    def warn(text: str) -> None:
+        io.stderr.write(f"messages-schema: warning: {text}\n")
+
+    found = sources(args, warn)
+    if not found and not args.parquet:
+        raise _nothing_found(args)
+    paths = [s.path if s.path is not None else (
+        Path(args.stdin_filename) if args.stdin_filename else None) for s in found]
+    found_configs = [configs.for_file(p) for p in paths]
+    found_suppress = [configs.suppressed_for(p) for p in paths]
+    # Configuration is complete and valid: only now are files opened, to sniff formats.
+    found = sniffed(found)
+    _fixable_inputs(args, found)
+    parquets = [(name, configs.for_file(Path(name))) for name in args.parquet]
+    parquets += [(s.name, c) for s, c in zip(found, found_configs, strict=True)
+                 if s.fmt == "parquet"]
+    for name, _ in parquets:
+        _parquet.cli_preflight(name, args.column, args.record_column)
+    keep = [i for i, s in enumerate(found) if s.fmt != "parquet"]
+    inputs = [found[i] for i in keep]
+    file_configs = [found_configs[i] for i in keep]
+    file_suppress = [found_suppress[i] for i in keep]
+    stdin_fixing = fixing and any(s.path is None for s in inputs)
+
     renderer_cls = RENDERER_CLASSES[args.format]
     opts = _Options(
         fix=(UNSAFE if args.unsafe_fixes else SAFE) if fixing else None,
         keys=bool(args.baseline or args.add_baseline),
         records=renderer_cls.needs_records and not args.statistics,
-        limit=_records.max_record_bytes(),
+        limit=limit,
+        echo=stdin_fixing,
     )
+    root = root_of(args.baseline or args.add_baseline) if opts.keys else None
 
     def tasks() -> Iterator[Task]:
         for index, (src, config) in enumerate(zip(inputs, file_configs, strict=True)):
             local = attrs.evolve(opts, suppress=file_suppress[index])
-            if src.path is None:
-                yield from _stdin_tasks(index, src, io.stdin, config, opts=local,
-                                        chunk=CHUNK_BYTES)
+            if src.streamed:
+                yield from _stream_tasks(index, src, io.stdin, config, opts=local,
+                                         chunk=CHUNK_BYTES)
             else:
                 yield from _file_tasks(index, src, config, local, chunk=CHUNK_BYTES)
 
     quiet_output = args.diff or args.add_baseline or args.statistics
-    renderer: Renderer = renderer_cls(io.stdout, colour=_colour(io.stdout))
+    # `--fix -` writes the fixed text to stdout, so findings go to stderr (as ruff does).
+    findings_out = io.stderr if stdin_fixing and not args.diff else io.stdout
+    renderer: Renderer = renderer_cls(findings_out, colour=_colour(findings_out))
     if not quiet_output:
         renderer.begin()
-    total = sum(s.path.stat().st_size for s in inputs if s.path is not None and s.path.exists())
+    streamed = any(s.streamed for s in inputs)
+    total = 0 if streamed else sum(_size(s.path) for s in inputs if s.path is not None)
     progress = Progress(io.stderr, enabled=not args.no_progress and _is_tty(io.stderr),
                         total_bytes=total)
-    summary = Summary(files=len(inputs))
+    summary = Summary(files=len(inputs), hidden=0 if baseline is not None else None)
     statistics: Counter[str] = Counter()
     fixable_codes: set[str] = set()
     fixed: Counter[str] = Counter()
@@ -534,11 +718,13 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
         if done.fixer is not None:
             try:
                 done.fixer.finish()
-            except OSError as exc:
+            except _files.read_errors() as exc:  # a failed write, or damaged compressed data
+                done.fixer.abort()
                 nonlocal io_errors
                 io_errors += 1
+                reason = getattr(exc, "strerror", None) or exc
                 io.stderr.write(f"messages-schema: {done.src.name}: cannot write fixes: "
-                                f"{exc.strerror or exc}\n")
+                                f"{reason}\n")
         if not quiet_output:
             renderer.file_done(done.src.name, done.records)
 
@@ -552,15 +738,21 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
                                    file_suppress[result.file_index])
                 if fixing and src.path is not None:
                     state.fixer = FileFixer(str(src.path), src.name,
-                                            diff=io.stdout if args.diff else None)
+                                            diff=io.stdout if args.diff else None,
+                                            codec=src.codec)
+                elif fixing:
+                    state.echo = StreamFixer(
+                        src.name, out=None if args.diff else _binary(io),
+                        diff=io.stdout if args.diff else None,
+                    )
             progress.update(result.count, result.size)
             if result.error is not None:
                 io_errors += 1
                 io.stderr.write(f"messages-schema: {result.error}\n")
                 continue
             state.records.extend(result.records)
-            found = list(result.findings)
-            keys = list(result.keys) if opts.keys else [""] * len(found)
+            found_here = list(result.findings)
+            keys = list(result.keys) if opts.keys else [""] * len(found_here)
             extra: list[tuple[Finding, str]] = []
             for custom_id, line in result.ids:
                 if custom_id in state.ids:
@@ -571,16 +763,25 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
                         extra.append((dup, custom_id))
                 else:
                     state.ids[custom_id] = line
-            pairs = list(zip(found, keys, strict=True))
+            pairs = list(zip(found_here, keys, strict=True))
             if extra:
                 pairs = sorted([*pairs, *extra],
                                key=lambda p: (p[0].location.line or 0) if p[0].location else 0)
             if state.fixer is not None and result.edits:
-                state.fixer.feed(result.edits)
+                try:
+                    state.fixer.feed(result.edits)
+                except _files.read_errors() as exc:
+                    state.fixer.abort()
+                    state.fixer = None
+                    io_errors += 1
+                    io.stderr.write(f"messages-schema: {_read_error(state.src, exc)}; "
+                                    "no fixes written\n")
+            if state.echo is not None and result.source is not None:
+                state.echo.feed(result.first_line, result.source, result.edits)
             fixed.update(result.fixed)
             shown: list[Finding] = []
             for finding, key in pairs:
-                bkey = key_of(finding, key) if opts.keys else None
+                bkey = key_of(finding, key, root) if root is not None else None
                 if args.add_baseline:
                     assert bkey is not None
                     new_baseline.append(bkey)
@@ -599,23 +800,69 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
         if state is not None:
             close_file(state)
             state = None
-        for parquet in args.parquet:
+        for name, config in parquets:
             summary.files += 1
-            config = configs.for_file(Path(parquet))
-            found = _parquet.cli_findings(parquet, args.column, config)
-            for finding in found:
+            found_parquet, rows = _parquet.cli_check(name, args.column, config,
+                                                     record_column=args.record_column)
+            summary.records += rows
+            shown = []
+            for finding in found_parquet:
+                if baseline is not None and root is not None and baseline.hides(
+                        key_of(finding, _parquet_key(finding), root)):
+                    continue
+                if args.add_baseline and root is not None:
+                    new_baseline.append(key_of(finding, _parquet_key(finding), root))
+                    continue
+                shown.append(finding)
                 summary.count(finding)
                 statistics[finding.code] += 1
-            if found and not quiet_output:
-                renderer.add(found)
+            if shown and not quiet_output:
+                renderer.add(shown)
     finally:
         progress.close()
         if state is not None and state.fixer is not None:
             state.fixer.abort()
+    if baseline is not None:
+        summary.hidden = baseline.hidden
 
     return _finish(args, io, renderer, summary, statistics=statistics,
                    fixable_codes=fixable_codes, fixed=fixed, new_baseline=new_baseline,
                    io_errors=io_errors)
+
+
+def _parquet_key(finding: Finding) -> str:
+    """A Parquet finding's record key for baselines: its record id, else its row."""
+    loc = finding.location
+    if loc is None:
+        return "-"
+    return loc.record if loc.record is not None else f"row:{loc.line}"
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _binary(io: IO_) -> IO[bytes]:
+    """The bytes side of stdout: fixed text is written back byte for byte."""
+    buffer = getattr(io.stdout, "buffer", None)
+    if buffer is not None:
+        io.stdout.flush()
+        return buffer  # type: ignore[no-any-return]
+    return _TextSink(io.stdout)  # type: ignore[return-value]
+
+
+class _TextSink:
+    """A bytes writer over a text stream (``StringIO`` in tests)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        self.out.write(data.decode("utf-8", "surrogateescape"))
+        return len(data)
 
 
 def _finish(args: argparse.Namespace, io: IO_, renderer: Renderer, summary: Summary, *,

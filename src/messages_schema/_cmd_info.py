@@ -15,12 +15,32 @@ from messages_schema.cli import IO_, UsageError
 def add(sub: Any) -> None:
     """Register the ``schema`` and ``rule`` subcommands."""
     schema = sub.add_parser("schema", help="print a shipped JSON Schema, or export them all")
-    schema.add_argument("name", nargs="?", default="request", choices=schemas.NAMES)
+    schema.add_argument(
+        "name", nargs="?", default="request", type=_schema_name, metavar="NAME",
+        help="one of " + ", ".join(SCHEMA_NAMES) + " (dashes accepted: count-tokens)",
+    )
     schema.add_argument("--export", metavar="DIR", help="write every schema into DIR")
     schema.set_defaults(handler=_schema)
     rule = sub.add_parser("rule", help="print a rule's documentation, or the table of rules")
     rule.add_argument("code", nargs="?")
     rule.set_defaults(handler=_rule)
+
+
+#: The names ``schema`` documents: the kinds' spelling, with underscores.
+SCHEMA_NAMES = tuple(name.replace("-", "_") for name in schemas.NAMES)
+
+
+def _schema_name(text: str) -> str:
+    """``schema NAME``: a schema by kind (``count_tokens``) or file stem (``count-tokens``)."""
+    try:
+        return schemas.name_for_kind(text.strip().lower().replace("_", "-"))
+    except LookupError:
+        pass
+    try:
+        return schemas.name_for_kind(text)
+    except LookupError:
+        msg = f"unknown schema {text!r}; choose from {', '.join(SCHEMA_NAMES)}"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _schema(args: argparse.Namespace, io: IO_) -> int:

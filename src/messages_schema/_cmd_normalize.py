@@ -21,14 +21,14 @@ import argparse
 import difflib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 import orjson
 
-from messages_schema import _jsonio, _records
+from messages_schema import _files, _jsonio, _records
 from messages_schema.cli import IO_, UsageError
 from messages_schema.normalize import normalize_batch_request, normalize_request
 
@@ -76,6 +76,14 @@ def _value(value: Any, *, unsafe: bool) -> Any:
     return value
 
 
+def _safe_value(value: Any, *, unsafe: bool) -> tuple[Any, str | None]:
+    """`_value`, or the record unchanged and why, should a normalizer have a bug."""
+    try:
+        return _value(value, unsafe=unsafe), None
+    except Exception as exc:  # one record must not stop the run (a bug: please report)
+        return value, f"internal error while normalizing: {type(exc).__name__}: {exc}"
+
+
 def _changed(old: Any, new: Any) -> bool:
     return new is not old and orjson.dumps(new) != orjson.dumps(old)
 
@@ -88,7 +96,9 @@ def normalize_bytes(data: bytes, fmt: str, *, unsafe: bool = False) -> _Outcome:
         value = _jsonio.decode(data)
     except _jsonio.InvalidJSON as exc:
         return _Outcome(data, [str(exc)])
-    new = _value(value, unsafe=unsafe)
+    new, problem = _safe_value(value, unsafe=unsafe)
+    if problem is not None:
+        return _Outcome(data, [problem])
     if not _changed(value, new):
         return _Outcome(data)
     # Keep the file's style: a one-line document stays on one line, anything else
@@ -115,36 +125,53 @@ def _jsonl(data: bytes, *, unsafe: bool) -> _Outcome:
             bad.append(f"line {number}: {exc}")
             out.append(line)
             continue
-        new = _value(value, unsafe=unsafe)
-        if not _changed(value, new):
+        new, problem = _safe_value(value, unsafe=unsafe)
+        if problem is not None:
+            bad.append(f"line {number}: {problem}")
+        if problem is not None or not _changed(value, new):
             out.append(line)
             continue
         out.append(orjson.dumps(new) + line[len(body) :])
     return _Outcome(b"\n".join(out), bad)
 
 
-def _files(paths: Sequence[str]) -> Iterator[Path | None]:
+def _picked(path: Path) -> bool:
+    """Whether a folder walk picks *path* up: a request format, maybe compressed."""
+    name = _files.strip_codec(path.name)
+    return Path(name).suffix.lower() in _EXTENSIONS
+
+
+def _inputs(paths: Sequence[str], warn: Callable[[str], None]) -> Iterator[Path | None]:
+    """Each input: None for stdin; special files and dead links in folders are skipped."""
     for raw in paths:
         if raw == "-":
             yield None
             continue
         path = Path(raw)
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _EXTENSIONS
-            )
-        elif path.is_file():
+        what = _files.what_is(path)
+        if what == _files.FOLDER:
+            for found in sorted(p for p in path.rglob("*") if _picked(p)):
+                kind = _files.what_is(found)
+                if kind == _files.FILE:
+                    yield found
+                elif kind != _files.FOLDER:
+                    warn(f"{found}: skipped: a {kind}, not a regular file")
+        elif what in (_files.FILE, _files.PIPE):
             yield path
+        elif what in _files.NOWHERE or what.startswith("unreadable"):
+            raise UsageError(_files.unreachable(path, what))
         else:
-            msg = f"{raw}: no such file or folder"
-            raise UsageError(msg)
+            warn(f"{path}: skipped: a {what}, not a regular file")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, codec: str | None = None) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            writer = _files.open_write(handle, codec)
+            writer.write(data)
+            if writer is not handle:
+                writer.close()  # the compressor's trailer; *handle* stays open
         os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException:
@@ -179,19 +206,35 @@ def _normalize(args: argparse.Namespace, io: IO_) -> int:
         raise UsageError(msg)
     status = 0
     changed = 0
-    files = list(_files(args.paths))
+
+    def warn(text: str) -> None:
+        io.stderr.write(f"messages-schema: warning: {text}\n")
+
+    files = list(_inputs(args.paths, warn))
+    if not files:
+        msg = (f"no files to normalize in {' '.join(args.paths)} (looked for "
+               f"{', '.join(sorted(_EXTENSIONS))}, each also compressed as .gz, .bz2, .xz "
+               "or .zst)")
+        raise UsageError(msg)
     for path in files:
+        codec = None
         if path is None:
             data = io.stdin.read()
             name = "-"
             fmt = "jsonl" if b"\n{" in data.strip() else "json"
         else:
+            codec = _files.codec_of(path) if _files.what_is(path) == _files.FILE else None
             try:
-                data = path.read_bytes()
-            except OSError as exc:
-                msg = f"{path}: {exc.strerror or exc}"
+                with _files.open_read(path, codec) as stream:
+                    data = stream.read()
+            except ImportError as exc:
+                raise UsageError(str(exc)) from exc
+            except _files.read_errors() as exc:
+                reason = getattr(exc, "strerror", None) or exc
+                msg = f"{path}: {reason}"
                 raise UsageError(msg) from exc
-            name, fmt = str(path), _records.format_of(path)
+            name = str(path)
+            fmt = _records.format_of(Path(_files.strip_codec(path.name)))
         outcome = normalize_bytes(data, fmt, unsafe=args.unsafe)
         for problem in outcome.bad:
             io.stderr.write(f"{name}: {problem} (kept unchanged)\n")
@@ -208,7 +251,7 @@ def _normalize(args: argparse.Namespace, io: IO_) -> int:
         elif args.in_place:
             if differs and path is not None:
                 try:
-                    _write_atomically(path, outcome.data)
+                    _write_atomically(path, outcome.data, codec)
                 except OSError as exc:
                     msg = f"{path}: {exc.strerror or exc}"
                     raise UsageError(msg) from exc

@@ -50,6 +50,8 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     fixable: int = 0
+    #: Findings a ``--baseline`` hid (None: no baseline in use).
+    hidden: int | None = None
 
     @property
     def findings(self) -> int:
@@ -70,10 +72,13 @@ class Summary:
         parts = [_plural(self.errors, "error"), _plural(self.warnings, "warning")]
         if self.infos:
             parts.append(_plural(self.infos, "info", "infos"))
-        return (
+        text = (
             f"Found {_plural(self.findings, 'finding')} ({', '.join(parts)}) in "
-            f"{_plural(self.files, 'file')} ({_plural(self.records, 'record')})."
+            f"{_plural(self.files, 'file')} ({_plural(self.records, 'record')})"
         )
+        if self.hidden is not None:
+            text += f"; the baseline hid {self.hidden:,} more"
+        return text + "."
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:

@@ -97,6 +97,13 @@ def check_parquet(
     return _iter(dataset, column, kind, get_linter(config), batch_size, record_column, nulls)
 
 
+@attrs.define
+class _Rows:
+    """Rows read so far (the CLI's summary counts them)."""
+
+    count: int = 0
+
+
 def _iter(
     dataset: Any,
     column: str,
@@ -105,6 +112,7 @@ def _iter(
     batch_size: int,
     record_column: str | None,
     nulls: Nulls,
+    rows: _Rows | None = None,
 ) -> Iterator[Finding]:
     from messages_schema.arrow import _texts
 
@@ -123,29 +131,81 @@ def _iter(
                     for _, f in result.findings:
                         yield attrs.evolve(f, location=where)
             row += batch.num_rows
+            if rows is not None:
+                rows.count += batch.num_rows
 
 
 def _name(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def cli_findings(path: str, column: str | None, config: LintConfig) -> list[Finding]:
+def cli_preflight(path: str, column: str | None, record_column: str | None = None) -> None:
     """
-    ``check --parquet PATH --column NAME``: the findings of one Parquet file or folder.
+    Check a ``--parquet`` input before anything is linted: ``check`` fails fast on misuse.
 
-    Every misuse (no ``--column``, a missing path or column, a column that is not
-    text, no pyarrow) becomes `messages_schema.cli.UsageError`, so ``check`` exits 2
-    with one line naming the problem.
+    Raises:
+        messages_schema.cli.UsageError: No ``--column``, a missing path, no pyarrow, a
+            column that is not in the files or is not JSON text, or files that are
+            not Parquet.
     """
     from messages_schema.cli import UsageError
 
     if column is None:
-        msg = "--parquet needs --column NAME: the column holding one JSON document per row"
+        msg = (
+            f"{path}: a Parquet input needs --column NAME, the column holding one JSON "
+            "document per row"
+        )
+        raise UsageError(msg)
+    if not Path(path).exists():
+        msg = f"{path}: no such file or folder"
         raise UsageError(msg)
     try:
-        return list(check_parquet(path, column, kind=config.kind, config=config))
-    except (KeyError, FileNotFoundError) as exc:  # their messages start with the path
-        raise UsageError(str(exc.args[0] if exc.args else exc)) from exc
-    except (TypeError, ImportError) as exc:
+        dataset = _dataset(path)
+    except ImportError as exc:
         msg = f"{path}: {exc}"
         raise UsageError(msg) from exc
+    except Exception as exc:  # pyarrow's own errors: not Parquet, unreadable
+        msg = f"{path}: cannot read it as Parquet: {exc}"
+        raise UsageError(msg) from exc
+    names = dataset.schema.names
+    for name in (column, record_column):
+        if name is not None and name not in names:
+            msg = f"{path}: no column {name!r}; columns are {', '.join(names)}"
+            raise UsageError(msg)
+    import pyarrow as pa
+
+    from messages_schema.arrow import _is_text
+
+    type_ = dataset.schema.field(column).type
+    value_type = type_.value_type if pa.types.is_dictionary(type_) else type_
+    if not _is_text(value_type):
+        msg = (
+            f"{path}: column {column!r} is {type_}, not JSON text (string or binary); "
+            "serialise structured columns to JSON first"
+        )
+        raise UsageError(msg)
+
+
+def cli_check(
+    path: str, column: str | None, config: LintConfig, *, record_column: str | None = None
+) -> tuple[list[Finding], int]:
+    """
+    ``check --parquet PATH --column NAME``: the findings of one Parquet file or folder.
+
+    Returns the findings and the number of rows read. Every misuse becomes
+    `messages_schema.cli.UsageError` (see `cli_preflight`), so ``check`` exits 2 with
+    one line naming the problem.
+    """
+    cli_preflight(path, column, record_column)
+    assert column is not None
+    rows = _Rows()
+    dataset = _dataset(path)
+    linter = get_linter(config)
+    found = list(_iter(dataset, column, check_kind(config.kind), linter, DEFAULT_BATCH_SIZE,
+                       record_column, "skip", rows))
+    return found, rows.count
+
+
+def cli_findings(path: str, column: str | None, config: LintConfig) -> list[Finding]:
+    """The findings of `cli_check`, without the row count."""
+    return cli_check(path, column, config)[0]

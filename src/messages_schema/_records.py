@@ -22,6 +22,7 @@ import attrs
 
 from messages_schema import _jsonio
 from messages_schema._types import JSONValue
+from messages_schema.exceptions import ConfigError
 
 #: File extensions ``check`` reads, and how.
 EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".sse": "sse"}
@@ -31,19 +32,30 @@ MARKER = "_messages_schema"
 
 #: Largest document (a ``.json`` or ``.sse`` file, or one JSONL line) that is checked.
 DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024
-_MAX_ENV = "MESSAGES_SCHEMA_MAX_RECORD_BYTES"
+MAX_ENV = "MESSAGES_SCHEMA_MAX_RECORD_BYTES"
 
 _BLOCK = 1 << 20
 
 
 def max_record_bytes() -> int:
-    """The record size limit: ``$MESSAGES_SCHEMA_MAX_RECORD_BYTES`` or 256 MiB."""
-    raw = os.environ.get(_MAX_ENV, "")
-    try:
-        value = int(raw)
-    except ValueError:
+    """
+    The record size limit: ``$MESSAGES_SCHEMA_MAX_RECORD_BYTES`` or 256 MiB.
+
+    Raises:
+        ConfigError: The variable is set to something other than a positive integer
+            (a typo must not silently fall back to the default).
+    """
+    raw = os.environ.get(MAX_ENV, "").strip()
+    if not raw:
         return DEFAULT_MAX_RECORD_BYTES
-    return value if value > 0 else DEFAULT_MAX_RECORD_BYTES
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        msg = f"{MAX_ENV}={raw!r}: expected a positive number of bytes, such as 268435456"
+        raise ConfigError(msg)
+    return value
 
 
 def too_large_message(size: int | None, limit: int) -> str:
@@ -51,7 +63,7 @@ def too_large_message(size: int | None, limit: int) -> str:
     what = "over" if size is None else f"{size:,} bytes,"
     return (
         f"Document too large to check ({what} the limit of {limit:,} bytes); "
-        f"set {_MAX_ENV} to raise the limit"
+        f"set {MAX_ENV} to raise the limit"
     )
 
 

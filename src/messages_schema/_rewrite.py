@@ -17,19 +17,55 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from messages_schema import _files
+
 _BLOCK = 1 << 20
 
 
-class FileFixer:
-    """Applies one file's record edits, in line order, as they arrive."""
+def _replaced(old: bytes, new: bytes) -> tuple[bytes, bytes]:
+    """The line that replaces *old* (indent and line end kept) and *old*'s own text."""
+    body = old.rstrip(b"\r\n")
+    eol = old[len(body):]
+    lead = body[: len(body) - len(body.lstrip())]
+    return lead + new + eol, body
 
-    def __init__(self, path: str, name: str, *, diff: IO[str] | None = None) -> None:
+
+def _diff_line(diff: IO[str], line: int, body: bytes, new: bytes) -> None:
+    diff.write(f"@@ -{line} +{line} @@\n")
+    diff.write("-" + body.decode("utf-8", "replace") + "\n")
+    diff.write("+" + new.rstrip(b"\r\n").decode("utf-8", "replace") + "\n")
+
+
+def _diff_whole(diff: IO[str], name: str, old: bytes, new: bytes) -> None:
+    lines = difflib.unified_diff(
+        old.decode("utf-8", "replace").splitlines(keepends=True),
+        new.decode("utf-8", "replace").splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    for text in lines:
+        tail = "" if text.endswith("\n") else "\n\\ No newline at end of file\n"
+        diff.write(text + tail)
+
+
+class FileFixer:
+    """
+    Applies one file's record edits, in line order, as they arrive.
+
+    A compressed file (*codec* ``gzip``, ``bz2``, ``xz`` or ``zstd``) is read through
+    its decompressor and written back compressed with the same codec.
+    """
+
+    def __init__(self, path: str, name: str, *, diff: IO[str] | None = None,
+                 codec: str | None = None) -> None:
         self.path = path
         self.name = name
         self.diff = diff
+        self.codec = codec
         self.changed = 0
         self._src: IO[bytes] | None = None
         self._dst: IO[bytes] | None = None
+        self._raw: IO[bytes] | None = None
         self._tmp: str | None = None
         self._line = 1
         self._header = False
@@ -37,12 +73,13 @@ class FileFixer:
     def _open(self) -> None:
         if self._src is not None:
             return
-        self._src = open(self.path, "rb")  # noqa: SIM115 - closed in finish/abort
+        self._src = _files.open_read(self.path, self.codec)
         if self.diff is None:
             folder = os.path.dirname(os.path.abspath(self.path))
             fd, self._tmp = tempfile.mkstemp(dir=folder, prefix=f".{Path(self.path).name}.",
                                              suffix=".tmp")
-            self._dst = os.fdopen(fd, "wb")
+            self._raw = os.fdopen(fd, "wb")
+            self._dst = _files.open_write(self._raw, self.codec)
 
     def _copy_line(self) -> bool:
         """Copy one original line to the output without holding it whole."""
@@ -75,16 +112,12 @@ class FileFixer:
                 self._line += 1
             old = self._src.readline()
             self._line += 1
-            body = old.rstrip(b"\r\n")
-            eol = old[len(body):]
-            lead = body[: len(body) - len(body.lstrip())]
+            text, body = _replaced(old, new)
             if self._dst is not None:
-                self._dst.write(lead + new + eol)
+                self._dst.write(text)
             if self.diff is not None:
                 self._hunk_header()
-                self.diff.write(f"@@ -{line} +{line} @@\n")
-                self.diff.write("-" + body.decode("utf-8", "replace") + "\n")
-                self.diff.write("+" + (lead + new).decode("utf-8", "replace") + "\n")
+                _diff_line(self.diff, line, body, text)
             self.changed += 1
 
     def _whole(self, new: bytes) -> None:
@@ -93,15 +126,7 @@ class FileFixer:
         if self._dst is not None:
             self._dst.write(new)
         if self.diff is not None:
-            lines = difflib.unified_diff(
-                old.decode("utf-8", "replace").splitlines(keepends=True),
-                new.decode("utf-8", "replace").splitlines(keepends=True),
-                fromfile=f"a/{self.name}",
-                tofile=f"b/{self.name}",
-            )
-            for text in lines:
-                tail = "" if text.endswith("\n") else "\n\\ No newline at end of file\n"
-                self.diff.write(text + tail)
+            _diff_whole(self.diff, self.name, old, new)
         self.changed += 1
 
     def finish(self) -> None:
@@ -115,9 +140,12 @@ class FileFixer:
                     if not block:
                         break
                     self._dst.write(block)
-                self._dst.flush()
-                os.fsync(self._dst.fileno())
-                self._dst.close()
+                assert self._raw is not None
+                if self._dst is not self._raw:
+                    self._dst.close()  # a compressor writes its trailer here
+                self._raw.flush()
+                os.fsync(self._raw.fileno())
+                self._raw.close()
                 mode = stat.S_IMODE(os.stat(self.path).st_mode)
                 os.chmod(self._tmp, mode)
                 os.replace(self._tmp, self.path)
@@ -129,8 +157,59 @@ class FileFixer:
         """Close everything; drop the temporary file if it was not put in place."""
         if self._src is not None:
             self._src.close()
-        if self._dst is not None and not self._dst.closed:
-            self._dst.close()
+        for stream in (self._dst, self._raw):
+            if stream is not None and not stream.closed:
+                stream.close()
         if self._tmp is not None:
             Path(self._tmp).unlink(missing_ok=True)
             self._tmp = None
+
+
+class StreamFixer:
+    """
+    ``--fix`` and ``--diff`` on stdin: writes the input back, fixed, chunk by chunk.
+
+    Each chunk comes with its first line number and its edits (line 0: the whole
+    document); with *diff* set, only the changed lines are shown, as `FileFixer` does.
+    """
+
+    def __init__(self, name: str, *, out: IO[bytes] | None, diff: IO[str] | None) -> None:
+        self.name = name
+        self.out = out
+        self.diff = diff
+        self.changed = 0
+        self._header = False
+
+    def feed(self, first_line: int, data: bytes, edits: list[tuple[int, bytes]]) -> None:
+        """Write one chunk of the input with its *edits* applied."""
+        if edits and edits[0][0] == 0:  # a whole document
+            new = edits[0][1]
+            if self.out is not None:
+                self.out.write(new)
+            if self.diff is not None:
+                _diff_whole(self.diff, self.name, data, new)
+            self.changed += 1
+            return
+        if not edits:
+            if self.out is not None:
+                self.out.write(data)
+            return
+        # Split as the checker numbered the lines: at "\n" only.
+        parts = data.split(b"\n")
+        lines = [part + b"\n" for part in parts[:-1]]
+        if parts[-1]:
+            lines.append(parts[-1])
+        for line, new in edits:
+            offset = line - first_line
+            if not 0 <= offset < len(lines):
+                continue
+            text, body = _replaced(lines[offset], new)
+            lines[offset] = text
+            if self.diff is not None:
+                if not self._header:
+                    self.diff.write(f"--- a/{self.name}\n+++ b/{self.name}\n")
+                    self._header = True
+                _diff_line(self.diff, line, body, text)
+            self.changed += 1
+        if self.out is not None:
+            self.out.write(b"".join(lines))

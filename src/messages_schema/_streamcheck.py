@@ -178,9 +178,8 @@ class StreamChecker:
         """Check the event at *position* (a decoded JSON object)."""
         self.events += 1
         kind = value.get("type")
-        if kind not in EVENT_TYPES:
-            return  # unknown or missing type: the structural pass reports it
-        assert isinstance(kind, str)
+        if not isinstance(kind, str) or kind not in EVENT_TYPES:
+            return  # unknown, missing or not a string: the structural pass reports it
         if self.stopped_at is not None:
             yield Issue(
                 "SSE008",

@@ -26,3 +26,19 @@ Kind: TypeAlias = Literal[
 
 #: Every kind, in the order the documentation lists them.
 KINDS: tuple[Kind, ...] = get_args(Kind)
+
+
+def canonical_kind(kind: str) -> str:
+    """
+    Return *kind* in its one documented spelling, with underscores (``count_tokens``).
+
+    The dashed spelling (``count-tokens``, as in the schema file names) is accepted
+    everywhere a kind is; anything else comes back as it is, for the caller to refuse.
+    """
+    if kind in KINDS:
+        return kind
+    if isinstance(kind, str):
+        spelled = kind.strip().lower().replace("-", "_")
+        if spelled in KINDS:
+            return spelled
+    return kind

@@ -51,10 +51,22 @@ def _parser() -> argparse.ArgumentParser:
         prog="messages-schema",
         description="Check Anthropic Messages API payloads before they are sent.",
     )
+    parser.add_argument("--version", action="version", version=f"messages-schema {_version()}",
+                        help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         importlib.import_module(name).add(sub)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (``0+unknown`` when run from a bare checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("messages-schema")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def run(

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import attrs
 
-from messages_schema._types import KINDS
+from messages_schema._types import KINDS, canonical_kind
 from messages_schema.exceptions import ConfigError
 
 __all__ = ["API_VERSIONS", "DEFAULT_API_VERSION", "LintConfig", "utc_today"]
@@ -120,7 +120,8 @@ class LintConfig:
         retired_model_is_error: Report a model past its retirement date as an error
             (gateways) rather than a warning (stored conversations).
         per_file_ignores: ``(glob, codes)`` pairs applied by the CLI.
-        kind: Default document kind for the CLI.
+        kind: Default document kind for the CLI (``count_tokens``; the dashed
+            spelling ``count-tokens`` is accepted too).
         today: The day verdicts are given for (retired models, and every rule whose
             answer depends on the date). ``None``: today in UTC. Lint a conversation
             stored last year as of the day it was sent with ``today=date(2025, 6, 1)``.
@@ -148,7 +149,9 @@ class LintConfig:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = attrs.field(
         default=(), converter=_per_file
     )
-    kind: str | None = None
+    kind: str | None = attrs.field(
+        default=None, converter=attrs.converters.optional(canonical_kind)
+    )
     today: dt.date | None = attrs.field(default=None, converter=_today)
     api_version: str = attrs.field(default=DEFAULT_API_VERSION, converter=_api_version)
     strict_unknown: bool = False

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import types
 import typing
 from collections.abc import Callable
@@ -62,7 +63,7 @@ from messages_schema._structural import (
     _type_message,
 )
 from messages_schema._types import JSONValue, Path
-from messages_schema.exceptions import StructureError
+from messages_schema.exceptions import StructureError, UnstructureError
 from messages_schema.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -538,6 +539,244 @@ def _unknown_structure(cls: type[Any], tag: str) -> Callable[[Any, Any], Any]:
     return structure_unknown
 
 
+# -- writing: every field's value is checked against its type ----------------------------
+#
+# Models are plain attrs classes, so ``MessageCreateParams(max_tokens="x")`` can be built;
+# cattrs would write it as it is, and iterate a string given for a list into one-letter
+# items. Each model's unstructure hook first checks its own fields (a type test or two
+# per field; nested models check theirs when they are written), then writes.
+
+Check = Callable[[Any], bool]
+
+
+#: The integers orjson writes: signed 64-bit, and unsigned up to 2**64 - 1.
+_INT_RANGE: Final = range(-(2**63), 2**64)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in _INT_RANGE
+
+
+def _is_number(value: Any) -> bool:
+    # NaN and infinities are no JSON: orjson would write them as null.
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return _is_int(value)
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_bool(value: Any) -> bool:
+    return value is True or value is False
+
+
+def _is_dict_value(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+_SCALAR_CHECKS: Final[dict[Any, Check]] = {
+    str: _is_str,
+    int: _is_int,
+    float: _is_number,
+    bool: _is_bool,
+}
+
+
+def _value_check(tp: Any) -> Check | None:
+    """A cheap test that a value fits *tp*, or None when any value does (``Any``)."""
+    if tp is Any:
+        return None
+    if tp in _SCALAR_CHECKS:
+        return _SCALAR_CHECKS[tp]
+    if tp is _NONE:
+        return lambda value: value is None
+    if _is_literal(tp):
+        allowed = frozenset((type(v), v) for v in get_args(tp))
+
+        def in_literal(value: Any) -> bool:
+            try:
+                return (type(value), value) in allowed
+            except TypeError:  # unhashable
+                return False
+
+        return in_literal
+    if _is_list(tp):
+        (item_type,) = get_args(tp) or (Any,)
+        item = _value_check(item_type)
+
+        def is_list(value: Any) -> bool:
+            if not isinstance(value, list | tuple):
+                return False
+            return item is None or all(item(v) for v in value)
+
+        return is_list
+    if _is_dict(tp):
+        return _is_dict_value
+    if _is_union(tp):
+        return _union_check(get_args(tp))
+    if isinstance(tp, type):
+        return lambda value: isinstance(value, tp)
+    return None
+
+
+def _union_check(args: tuple[Any, ...]) -> Check | None:
+    unset = _base().UNSET
+    unset_type = _base().UnsetType
+    allow_unset = unset_type in args
+    allow_none = _NONE in args
+    classes = tuple(a for a in args if isinstance(a, type) and attrs.has(a))
+    others: list[Check] = []
+    for arg in args:
+        if arg in (unset_type, _NONE) or arg in classes:
+            continue
+        check = _value_check(arg)
+        if check is None:
+            return None
+        others.append(check)
+    if not classes and len(others) == 1:  # `X | None | UnsetType`, the usual field
+        (only,) = others
+
+        def check_one(value: Any) -> bool:
+            if value is unset:
+                return allow_unset
+            if value is None:
+                return allow_none
+            return only(value)
+
+        return check_one
+
+    def check_any(value: Any) -> bool:
+        if value is unset:
+            return allow_unset
+        if value is None:
+            return allow_none
+        if classes and isinstance(value, classes):
+            return True
+        return any(check(value) for check in others)
+
+    return check_any
+
+
+def _type_name(tp: Any) -> str:
+    """*tp* as a reader would write it: ``list[MessageParam]``, ``int | None``."""
+    unset_type = _base().UnsetType
+    if tp is _NONE:
+        return "None"
+    if _is_literal(tp):
+        return " | ".join(repr(v) for v in get_args(tp))
+    if _is_union(tp):
+        return " | ".join(_type_name(a) for a in get_args(tp) if a != unset_type)
+    if _is_list(tp):
+        return f"list[{', '.join(_type_name(a) for a in get_args(tp))}]"
+    if _is_dict(tp):
+        return "dict"
+    return getattr(tp, "__name__", repr(tp))
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _field_checks(cls: type[Any]) -> tuple[tuple[str, Check, Any], ...]:
+    fields = attrs.fields(attrs.resolve_types(cls))
+    is_open = any(f.name == "extra" for f in fields)
+    out = []
+    for field in fields:
+        check = _value_check(field.type)
+        if check is None:
+            continue
+        members = get_args(field.type) if _is_union(field.type) else (field.type,)
+        if is_open and (
+            any(_is_string_enum(m) for m in members)
+            or (field.name == "type" and _is_string_constant(field.type))
+        ):
+            # What `structure` keeps on a response shape, it writes back: a newer enum
+            # value or variant tag (see _open_enum_hooks).
+            check = _or_string(check)
+        out.append((field.name, check, field.type))
+    return tuple(out)
+
+
+def _or_string(check: Check) -> Check:
+    return lambda value: isinstance(value, str) or check(value)
+
+
+def _where(obj: Any, owner: Any) -> Path:
+    """The field (and index) of *obj* that holds the model *owner*; () if none does."""
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if value is owner:
+            return (field.name,)
+        if isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                if item is owner:
+                    return (field.name, index)
+    return ()
+
+
+def _refuse(obj: Any, checks: tuple[tuple[str, Check, Any], ...]) -> UnstructureError:
+    """The error for the first field of *obj* that fails its check (the slow path)."""
+    for name, check, tp in checks:
+        value = getattr(obj, name)
+        if not check(value):
+            if isinstance(value, float) and not math.isfinite(value):
+                reason = f"expected {_type_name(tp)}, got {value!r}, which JSON cannot hold"
+            elif isinstance(value, int) and not isinstance(value, bool) and (
+                value not in _INT_RANGE
+            ):
+                reason = f"expected {_type_name(tp)}, got {value}, past the 64-bit range"
+            else:
+                reason = f"expected {_type_name(tp)}, got {type(value).__name__} {_shown(value)}"
+            return UnstructureError(reason, (name,), obj)
+    return UnstructureError("a field changed while it was written", (), obj)  # pragma: no cover
+
+
+def _all_fit(checks: tuple[tuple[str, Check, Any], ...]) -> Callable[[Any], bool]:
+    """
+    One function testing every field of a model, generated so a valid model pays little.
+
+    An `UNSET` field (most optional fields, most of the time) costs one identity test,
+    a string one class test; only other values call their check.
+    """
+    unset_type = _base().UnsetType
+    namespace: dict[str, Any] = {"UNSET": _base().UNSET}
+    terms = []
+    for i, (name, check, tp) in enumerate(checks):
+        namespace[f"c{i}"] = check
+        term = f"c{i}(obj.{name})"
+        if tp is str:
+            term = f"(obj.{name}.__class__ is str or {term})"
+        elif _is_union(tp) and unset_type in get_args(tp):
+            term = f"(obj.{name} is UNSET or {term})"
+        terms.append(term)
+    source = "def fits(obj):\n    return " + (" and ".join(terms) or "True") + "\n"
+    exec(source, namespace)  # the source holds attrs field names only
+    fits: Callable[[Any], bool] = namespace["fits"]
+    return fits
+
+
+def _checked(cls: type[Any], write: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """*write* (a model's unstructure function) behind its fields' type checks."""
+    checks = _field_checks(cls)
+    fits = _all_fit(checks)
+
+    def unstructure_checked(obj: Any) -> Any:
+        if not fits(obj):
+            raise _refuse(obj, checks)
+        try:
+            return write(obj)
+        except UnstructureError as exc:  # from a nested model: say where it sits
+            if exc.owner is not obj:
+                exc.path = (*_where(obj, exc.owner), *exc.path)
+                exc.owner, exc.model = obj, type(obj).__name__
+            raise
+
+    return unstructure_checked
+
+
 def _model_unstructure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any], Any]]:
     of_class = _union_of_class()
 
@@ -548,7 +787,7 @@ def _model_unstructure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any],
         union = of_class.get(cls)
         if union is not None and union.unknown is cls:
             tag = union.tag
-            return lambda obj: {tag: getattr(obj, tag), **obj.data}
+            return _checked(cls, lambda obj: {tag: getattr(obj, tag), **obj.data})
         fields = attrs.fields(cls)
         unset = _base().UNSET
         overrides = {f.name: override(omit_if_default=True) for f in fields if f.default is unset}
@@ -559,7 +798,7 @@ def _model_unstructure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any],
             overrides["extra"] = override(omit=True)
         base = make_dict_unstructure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
         if not is_open:
-            return base
+            return _checked(cls, base)
 
         def unstructure_open(obj: Any) -> dict[str, Any]:
             out = base(obj)
@@ -568,7 +807,7 @@ def _model_unstructure(conv: OrjsonConverter) -> Callable[[Any], Callable[[Any],
                     out.setdefault(key, value)  # a known field wins over a stray extra
             return out
 
-        return unstructure_open
+        return _checked(cls, unstructure_open)
 
     return factory
 
@@ -618,7 +857,12 @@ def unstructure(model: Any) -> Any:
     """
     Return the wire JSON value of *model*: ``UNSET`` fields left out, ``None`` as null.
 
+    Raises:
+        UnstructureError: A field holds a value its type does not allow (models do
+            not check their arguments when built); ``path`` says which.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Refuses values that do not fit their field's type.
     """
     return _default().unstructure(model)
 
@@ -627,9 +871,19 @@ def dumps(model: Any) -> bytes:
     """
     Return *model* as compact JSON bytes.
 
+    Raises:
+        UnstructureError: A field holds a value its type does not allow, such as
+            ``MessageCreateParams(max_tokens="x")`` or a string where a list belongs;
+            nothing is written.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Refuses values that do not fit their field's type.
     """
-    return orjson.dumps(_default().unstructure(model))
+    value = _default().unstructure(model)
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:  # inside a free-form field (a tool's `input`)
+        raise UnstructureError(str(exc), (), model) from exc
 
 
 def structure(obj: JSONValue, cls: type[T]) -> T:

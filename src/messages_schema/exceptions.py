@@ -9,6 +9,8 @@ objects. Exceptions are for misuse of the library:
   x UnknownRuleError     (also LookupError)  ``get_rule("TOOL999")``, ``select=("XYZ",)``
   x SchemaNotFoundError  (also LookupError)  ``schemas.load("nope")``
   x StructureError       (also ValueError)   ``structure()`` or ``loads()`` failed
+  x UnstructureError     (also TypeError)    ``dumps()`` or ``unstructure()`` met a field
+                                             whose value does not fit its type
   x StreamError          (also ValueError)   an accumulator got an event it cannot apply
 """
 
@@ -27,6 +29,7 @@ __all__ = [
     "StreamError",
     "StructureError",
     "UnknownRuleError",
+    "UnstructureError",
 ]
 
 
@@ -84,3 +87,32 @@ class StreamError(MessagesSchemaError, ValueError):
     def __init__(self, message: str, *, index: int | None = None) -> None:
         self.index = index
         super().__init__(message if index is None else f"event {index}: {message}")
+
+
+class UnstructureError(MessagesSchemaError, TypeError):
+    """
+    A model holds a value its field's type does not allow, so it cannot be written.
+
+    Models are plain attrs classes: nothing stops ``MessageCreateParams(max_tokens="x")``
+    being built. `messages_schema.dumps` and `messages_schema.unstructure` refuse it
+    rather than write JSON the API would reject (or a string spread into a list).
+
+    Attributes:
+        model: The name of the model class `dumps` was given.
+        path: Where the value is, from that model: field names and list indexes.
+        reason: What was expected and what was found.
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __init__(self, reason: str, path: tuple[str | int, ...], owner: object) -> None:
+        self.reason = reason
+        self.path = path
+        self.model = type(owner).__name__
+        #: The innermost model holding the path, while the error climbs (internal).
+        self.owner = owner
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        where = ".".join(str(p) for p in self.path) or "<inside a free-form field>"
+        return f"cannot write {self.model}: {where}: {self.reason}"

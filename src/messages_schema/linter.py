@@ -27,13 +27,14 @@ from messages_schema._structural import (
     Problem,
     structure_for,
 )
-from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path
+from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path, canonical_kind
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError
 from messages_schema.findings import Finding, Location, Severity
 from messages_schema.rules import RULES, Node, Rule, select_rules
 from messages_schema.rules._context import Context
 from messages_schema.rules._gates import PARAMETER_KEYS, PARAMETER_RULES, keys_for, present_tokens
+from messages_schema.rules._limits import SIZE_LIMITS, TOO_LARGE_MESSAGE, size_message
 from messages_schema.rules._registry import REQUEST_KINDS, Violation
 
 __all__ = ["Linter", "is_valid", "lint"]
@@ -50,10 +51,13 @@ _UNKNOWN_CODES = frozenset({EXTRA, TAG, "SCH010"})
 
 
 def _check_kind(kind: str) -> Kind:
-    if kind not in KINDS:
+    if kind in KINDS:
+        return kind
+    spelled = canonical_kind(kind)
+    if spelled not in KINDS:
         msg = f"kind must be one of {', '.join(KINDS)}, not {kind!r}"
         raise ConfigError(msg)
-    return kind
+    return spelled
 
 
 class Linter:
@@ -81,11 +85,19 @@ class Linter:
         #: in requests into warnings (architecture decision 12).
         self.unknown_betas = unknown_betas(self.config.betas)
         self._tolerant = bool(self.unknown_betas) and not self.config.strict_unknown
+        if self.config.capabilities is not None:
+            # Read the user's model table now: a missing or broken file is one
+            # ConfigError here, not a crashed rule on every document.
+            from messages_schema._capabilities import load_capabilities
+
+            load_capabilities(self.config.capabilities)
         self._plans: dict[str, _Plan] = {kind: _Plan.build(self.rules, kind) for kind in KINDS}
 
     # -- public doors -----------------------------------------------------------------
 
-    def lint(self, document: Document, *, kind: str = "request") -> list[Finding]:
+    def lint(
+        self, document: Document, *, kind: str = "request", size: int | None = None
+    ) -> list[Finding]:
         """
         Return every finding for *document*, sorted by path then code.
 
@@ -93,14 +105,22 @@ class Linter:
             document: A decoded JSON value, or JSON text as ``bytes`` or ``str``. For
                 ``kind="stream"``: a list of event objects, or SSE text.
             kind: What the document is: ``request``, ``response``, ``stream``,
-                ``count_tokens``, ``batch_request``, ``batch_result`` or ``error``.
+                ``count_tokens``, ``batch_request``, ``batch_result`` or ``error``
+                (dashes accepted: ``count-tokens``).
+            size: The body's size in bytes as sent, when *document* was decoded
+                already; JSON text is measured itself. Checked against the API's
+                request size limits (``LIM008``).
+
+        .. versionchanged:: 0.2.0 *size*; dashed kind names.
         """
-        found = self._collect(document, _check_kind(kind))
+        found = self._collect(document, _check_kind(kind), size=size)
         if len(found) > 1:
             found.sort(key=Finding.sort_key)
         return found
 
-    def iter_findings(self, document: Document, *, kind: str = "request") -> Iterator[Finding]:
+    def iter_findings(
+        self, document: Document, *, kind: str = "request", size: int | None = None
+    ) -> Iterator[Finding]:
         """Yield every finding for *document*, in no particular order."""
         kind = _check_kind(kind)
         if kind == "stream":
@@ -108,9 +128,11 @@ class Linter:
 
             yield from stream_findings(document, linter=self)
             return
-        yield from self._collect(document, kind)
+        yield from self._collect(document, kind, size=size)
 
-    def is_valid(self, document: Document, *, kind: str = "request") -> bool:
+    def is_valid(
+        self, document: Document, *, kind: str = "request", size: int | None = None
+    ) -> bool:
         """
         Return whether *document* has no error-severity finding.
 
@@ -118,11 +140,14 @@ class Linter:
         the compiled structural validator first, the detailed one only on rejection.
         """
         kind = _check_kind(kind)
-        return not any(f.is_error for f in self._collect(document, kind, verdict=True))
+        found = self._collect(document, kind, verdict=True, size=size)
+        return not any(f.is_error for f in found)
 
     # -- passes: each appends its findings to *out* ---------------------------------------
 
-    def _collect(self, document: Document, kind: str, *, verdict: bool = False) -> list[Finding]:
+    def _collect(
+        self, document: Document, kind: str, *, verdict: bool = False, size: int | None = None
+    ) -> list[Finding]:
         """
         Every finding for *document* of the (checked) *kind*, unsorted.
 
@@ -135,11 +160,18 @@ class Linter:
             return list(stream_findings(document, linter=self))
         out: list[Finding] = []
         if isinstance(document, bytes | bytearray | memoryview | str):
+            if kind in SIZE_LIMITS:
+                size = _text_size(document, SIZE_LIMITS[kind])
             try:
                 document = _jsonio.decode(document)
             except _jsonio.InvalidJSON as exc:
                 if "SCH000" in self.enabled:
                     out.append(self._finding("SCH000", str(exc), (), kind, None))
+                return out
+        if size is not None and size > SIZE_LIMITS.get(kind, size) and "LIM008" in self.enabled:
+            out.append(self._finding("LIM008", size_message(kind, size), (), kind, None,
+                                     api_error=TOO_LARGE_MESSAGE))
+            if verdict:
                 return out
         if kind == "response" and isinstance(document, dict) and document.get("type") == "error":
             # What the API sends for a failed call: check it as the envelope it is.
@@ -436,6 +468,15 @@ class Linter:
         )
 
 
+def _text_size(text: bytes | bytearray | memoryview | str, limit: int) -> int:
+    """The UTF-8 size of JSON text, exact whenever it could exceed *limit*."""
+    if not isinstance(text, str):
+        return memoryview(text).nbytes
+    if len(text) > limit or len(text) * 4 <= limit:
+        return len(text)  # over for sure, or under for sure: no need to encode
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 _Call: TypeAlias = "tuple[Rule, Any, frozenset[str] | None]"
 #: Most token sets `_Plan.runnable` remembers before it starts again.
 _RUNNABLE_CACHE_SIZE = 4096
@@ -541,7 +582,11 @@ def get_linter(config: LintConfig | None = None) -> Linter:
 
 
 def lint(
-    document: Document, *, kind: str = "request", config: LintConfig | None = None
+    document: Document,
+    *,
+    kind: str = "request",
+    config: LintConfig | None = None,
+    size: int | None = None,
 ) -> list[Finding]:
     """
     Check *document* and return every finding, sorted by path then code.
@@ -554,18 +599,25 @@ def lint(
         kind: ``request`` (default), ``response``, ``stream``, ``count_tokens``,
             ``batch_request``, ``batch_result`` or ``error``.
         config: What to check; the default checks every stable rule.
+        size: The body's size in bytes as sent, when *document* is already decoded
+            (``LIM008``, the API's request size limits); JSON text is measured itself.
 
     Raises:
-        ConfigError: *kind* is not one of the kinds above.
+        ConfigError: *kind* is not one of the kinds above, or *config* names a
+            capabilities file that cannot be read or is not valid.
         UnknownRuleError: *config* selects a code or prefix that names no rule.
 
     .. versionadded:: 0.1.0
     """
-    return get_linter(config).lint(document, kind=kind)
+    return get_linter(config).lint(document, kind=kind, size=size)
 
 
 def is_valid(
-    document: Document, *, kind: str = "request", config: LintConfig | None = None
+    document: Document,
+    *,
+    kind: str = "request",
+    config: LintConfig | None = None,
+    size: int | None = None,
 ) -> bool:
     """
     Return True when `lint` would report no error-severity finding.
@@ -574,7 +626,7 @@ def is_valid(
 
     .. versionadded:: 0.1.0
     """
-    return get_linter(config).is_valid(document, kind=kind)
+    return get_linter(config).is_valid(document, kind=kind, size=size)
 
 
 def _envelope_message(document: JSONObject) -> str:

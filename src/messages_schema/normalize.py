@@ -81,6 +81,12 @@ def _text_block(text: str) -> JSONObject:
     return {"type": "text", "text": text}
 
 
+def _role(message: dict[str, Any]) -> str | None:
+    """A message's ``role`` when it is a string; anything else (a list, an object) is None."""
+    role = message.get("role")
+    return role if isinstance(role, str) else None
+
+
 # -- step 1: strings to blocks -----------------------------------------------------------
 
 
@@ -130,7 +136,7 @@ def string_content_to_blocks(document: JSONObject) -> JSONObject:
     if isinstance(messages, list):
         new_messages: list[Any] | None = None
         for i, message in enumerate(messages):
-            if not isinstance(message, dict) or message.get("role") not in _BLOCK_ROLES:
+            if not isinstance(message, dict) or _role(message) not in _BLOCK_ROLES:
                 continue
             content = message.get("content")
             if isinstance(content, str):
@@ -158,7 +164,7 @@ def string_content_to_blocks(document: JSONObject) -> JSONObject:
 
 def _mergeable(message: Any) -> bool:
     """Whether *message* can join a run: a known role, only role and content, non-empty."""
-    if not isinstance(message, dict) or message.get("role") not in _MERGEABLE_ROLES:
+    if not isinstance(message, dict) or _role(message) not in _MERGEABLE_ROLES:
         return False
     if not message.keys() <= _MESSAGE_KEYS:
         return False

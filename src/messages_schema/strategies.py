@@ -992,6 +992,9 @@ def _m_turn003(b: JSON, draw: st.DrawFn) -> str:
 
 
 def _m_turn004(b: JSON, draw: st.DrawFn) -> str:
+    choice = b.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") in ("any", "tool"):
+        del b["tool_choice"]  # a prefill under a forced tool choice is TOOL012 besides
     b["messages"].append({"role": "assistant", "content": draw(_TEXTS) + " "})
     _unforce_tool_choice(b)
     return f"/messages/{len(b['messages']) - 1}/content"

@@ -20,7 +20,6 @@ Streamed responses (``stream: true``): parse SSE, validate event order, rebuild 
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +44,7 @@ from messages_schema.findings import Finding
 
 if TYPE_CHECKING:
     from messages_schema.linter import Linter
+    from messages_schema.models import Message
 
 __all__ = [
     "SSEDecoder",
@@ -229,17 +229,21 @@ class StreamAccumulator:
                         block["input"] = value
         return message
 
-    def model(self) -> Any:
+    def model(self) -> Message:
         """
         Return the accumulated message as a ``messages_schema.models.Message``.
 
         Raises:
             StreamError: No ``message_start`` has been fed yet.
             StructureError: The message does not fit the model.
+
+        .. versionchanged:: 0.2.0 Typed as returning `messages_schema.models.Message`.
         """
-        converter = importlib.import_module("messages_schema.converter")
-        models = importlib.import_module("messages_schema.models")
-        return converter.structure(self.message, models.Message)
+        # Imported here: the models take a moment to build, and most streams never ask.
+        from messages_schema.converter import structure
+        from messages_schema.models import Message
+
+        return structure(self.message, Message)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -333,8 +337,9 @@ class StreamAccumulator:
         if not isinstance(dtype, str) or dtype not in DELTA_TARGETS:
             self.unapplied.append((index, copy.deepcopy(event)))  # a newer delta type
             return
-        if not takes_delta(dtype, btype):
-            if btype not in KNOWN_BLOCKS:  # a newer block type: its deltas are its own
+        if not isinstance(btype, str) or not takes_delta(dtype, btype):
+            if isinstance(btype, str) and btype not in KNOWN_BLOCKS:
+                # a newer block type: its deltas are its own
                 self.unapplied.append((index, copy.deepcopy(event)))
                 return
             msg = f"{dtype} cannot apply to block {position} of type {btype}"
@@ -368,12 +373,14 @@ class StreamAccumulator:
             if key in delta or key in message:
                 message[key] = copy.deepcopy(delta.get(key))
         for key, value in delta.items():
-            if key not in ("stop_reason", "stop_sequence", "stop_details") and value is not None:
+            # `content` and `usage` are built by the accumulator itself: a delta never
+            # replaces them (the SDKs copy only the keys they know).
+            if key not in _OWN_KEYS and value is not None:
                 message[key] = copy.deepcopy(value)
         # Keys beside `delta` and `usage` are message fields the API reports at the end
         # (`context_management`; the SDK also copies `input_transformations`).
         for key, value in event.items():
-            if key not in ("type", "delta", "usage", "index") and value is not None:
+            if key not in _EVENT_KEYS and value is not None:
                 message[key] = copy.deepcopy(value)
         usage = _object(event.get("usage"))
         if usage:
@@ -382,6 +389,13 @@ class StreamAccumulator:
             for key, value in usage.items():
                 if value is not None:
                     target[key] = copy.deepcopy(value)
+
+
+#: Message keys a ``message_delta`` does not copy over wholesale.
+_OWN_KEYS = frozenset({"stop_reason", "stop_sequence", "stop_details", "content", "usage"})
+#: Keys of a ``message_delta`` event that are not message fields (``content`` is the
+#: accumulator's own: an event never replaces it).
+_EVENT_KEYS = frozenset({"type", "delta", "usage", "index", "content"})
 
 
 def _object(value: Any) -> JSONObject | None:

@@ -2,8 +2,9 @@
 Data-driven rule fixtures: ``tests/rules/fixtures/<CODE>.json``, one file per code.
 
 Each file is a list of cases ``{"description", "payload", "findings": [{"code", "pointer",
-"api_path"?}], "kind"?, "config"?}``; each case is linted with only its file's code selected
-and must produce exactly the listed findings.
+"api_path"?}], "kind"?, "config"?, "size"?}``; each case is linted with only its file's code
+selected and must produce exactly the listed findings. ``size`` is the body's size as sent
+(`lint`'s *size*), for the size rule, whose firing cases would otherwise need 32 MiB files.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _cases() -> list[Any]:
 def test_fixture(code: str, case: dict[str, Any]) -> None:
     """The case produces exactly the findings it lists, at the pointers it lists."""
     config = LintConfig(select=[code], **case.get("config", {}))
-    findings = lint(case["payload"], kind=case.get("kind", "request"), config=config)
+    findings = lint(case["payload"], kind=case.get("kind", "request"), config=config,
+                    size=case.get("size"))
     got = sorted((f.code, f.pointer) for f in findings)
     want = sorted((f["code"], f["pointer"]) for f in case["findings"])
     assert got == want, [f.to_dict() for f in findings]
@@ -61,5 +63,6 @@ def test_gates_never_hide_a_finding(code: str, case: dict[str, Any]) -> None:
 
     config = LintConfig(**case.get("config", {}))
     kind = case.get("kind", "request")
-    gated = Linter(config).lint(case["payload"], kind=kind)
-    assert gated == Linter(config, gating=False).lint(case["payload"], kind=kind)
+    size = case.get("size")
+    gated = Linter(config).lint(case["payload"], kind=kind, size=size)
+    assert gated == Linter(config, gating=False).lint(case["payload"], kind=kind, size=size)

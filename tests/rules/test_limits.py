@@ -98,3 +98,37 @@ def test_long_user_id_without_at_sign_lints() -> None:
     codes = {f.code for f in lint(body, config=LintConfig(select=["LIM006", "LIM007"]))}
 
     assert codes == {"LIM007"}
+
+
+_SMALL = {"model": "claude-haiku-4-5", "max_tokens": 16,
+          "messages": [{"role": "user", "content": "Hi"}]}
+
+
+class TestRequestTooLarge:
+
+    def test_limits_are_the_gateways(self) -> None:
+        """LIM008 flags exactly what the gateway answers 413 for (no disagreement)."""
+        from messages_schema.gateway import API_BODY_LIMITS
+        from messages_schema.rules._limits import SIZE_LIMITS
+
+        assert SIZE_LIMITS["request"] == API_BODY_LIMITS["request"]
+        assert SIZE_LIMITS["count_tokens"] == API_BODY_LIMITS["count_tokens"]
+        assert SIZE_LIMITS["batch_request"] == API_BODY_LIMITS["batches"]
+
+    def test_json_text_is_measured(self) -> None:
+        """Bytes over the limit are flagged without a size argument; the message says both."""
+        import json
+
+        text = json.dumps({**_SMALL, "system": "x" * (32 << 20)}).encode()
+        (finding,) = lint(text, config=LintConfig(select=["LIM008"]))
+
+        assert f"{len(text):,} bytes" in finding.message
+        assert "33,554,432" in finding.message
+        assert "Request exceeds the maximum size" == finding.api_error
+
+    def test_is_valid_agrees(self) -> None:
+        """is_valid says False for a body over the limit, as lint reports an error."""
+        from messages_schema import is_valid
+
+        assert not is_valid(_SMALL, size=(32 << 20) + 1)
+        assert is_valid(_SMALL, size=32 << 20)

@@ -12,13 +12,94 @@ inventory §1), so no rule asks for ``max_tokens`` ≥ 1.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterator
 from typing import Any, Final
 
 from messages_schema.findings import Edit, Fix, Severity
 from messages_schema.rules._context import Context
-from messages_schema.rules._registry import Node, Violation, rule
+from messages_schema.rules._registry import Node, Rule, Status, Violation, register, rule
+
+#: Largest body, in bytes, of ``POST /v1/messages`` and ``/v1/messages/count_tokens``:
+#: "32 MB" in the API's "Request size limits" table (docs.anthropic.com/en/api/errors,
+#: docs.anthropic.com/en/api/overview), read as MiB as the gateway reads it
+#: (`messages_schema.gateway.API_BODY_LIMITS`), so no body the API takes is flagged.
+MAX_REQUEST_BYTES: Final = 32 * 1024 * 1024
+#: Largest body of ``POST /v1/messages/batches`` ("Batch API: 256 MB", same table).
+MAX_BATCH_BYTES: Final = 256 * 1024 * 1024
+#: The size limit `LIM008` applies to one document of each kind. A batch request item
+#: is one part of a batch body: alone, it must fit the whole batch's limit.
+SIZE_LIMITS: Final = {
+    "request": MAX_REQUEST_BYTES,
+    "count_tokens": MAX_REQUEST_BYTES,
+    "batch_request": MAX_BATCH_BYTES,
+}
+#: The API's text for a body over the limit, HTTP 413 ``request_too_large``, sent by
+#: Cloudflare before the request reaches the API (anthropics/anthropic-sdk-python#938).
+TOO_LARGE_MESSAGE: Final = "Request exceeds the maximum size"
+
+register(
+    Rule(
+        code="LIM008",
+        name="request-too-large",
+        severity=Severity.ERROR,
+        node=Node.SCHEMA,
+        kinds=frozenset(SIZE_LIMITS),
+        since="0.2.0",
+        status=Status.STABLE,
+        doc=inspect.cleandoc(
+            """
+            ## What it does
+            Flags a request body larger than the API accepts: 32 MiB for the Messages API
+            and token counting, 256 MiB for a whole Message Batch (so for one batch item).
+
+            The size is the body's bytes as sent: `lint(raw_bytes)` measures them, a
+            caller that decoded the body itself passes `size=`, and `messages-schema
+            check` measures each record (a pretty-printed file is measured as the
+            compact JSON it would be sent as). A decoded value without `size` is not
+            measured.
+
+            ## Why is this bad?
+            The API's "Request size limits" table (docs.anthropic.com/en/api/errors)
+            gives 32 MB for the Messages and Token Counting APIs and 256 MB for the Batch
+            API; a larger body is refused with HTTP 413 `request_too_large` by Cloudflare,
+            before the API reads it. The limits are read as MiB, as the gateway reads
+            them, so a body the API takes is never flagged.
+
+            ## Example
+            A conversation log with forty base64 screenshots inlined, 41 MB in all.
+
+            Use instead: upload large files once with the Files API and refer to them by
+            `file_id`, or send fewer images per request.
+
+            ## API error
+            `request_too_large`: `Request exceeds the maximum size` (HTTP 413;
+            anthropics/anthropic-sdk-python#938).
+
+            ## Applies to
+            Requests, token counts, batch items.
+            """
+        ),
+    )
+)
+
+
+def size_message(kind: str, size: int) -> str:
+    """The `LIM008` message for a *kind* body of *size* bytes."""
+    limit = SIZE_LIMITS[kind]
+    if kind == "batch_request":
+        return (
+            f"This batch item alone is {size:,} bytes, over the {limit:,}-byte (256 MiB) "
+            "limit of a whole Message Batch request; the API answers HTTP 413 "
+            "request_too_large"
+        )
+    api = "Token Counting API" if kind == "count_tokens" else "Messages API"
+    return (
+        f"The request body is {size:,} bytes; the {api} accepts at most {limit:,} bytes "
+        "(32 MiB) and answers HTTP 413 request_too_large"
+    )
+
 
 #: Most messages per request (API inventory §1, "SDK says").
 MAX_MESSAGES: Final = 100_000

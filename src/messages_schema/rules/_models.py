@@ -24,6 +24,12 @@ from messages_schema.findings import Edit, Fix, Severity
 from messages_schema.rules._context import Context
 from messages_schema.rules._registry import THINKING_MODES, Node, Violation, rule
 
+
+def _str(value: object) -> str | None:
+    """*value* when it is a string: a list or an object in its place matches nothing."""
+    return value if isinstance(value, str) else None
+
+
 #: Block types that end a paused server-tool turn (``stop_reason: pause_turn``); an
 #: assistant message ending in one is a continuation, not a prefill.
 _SERVER_TOOL_TYPES: Final = frozenset(
@@ -192,7 +198,7 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     content = message.get("content")
     if isinstance(content, list) and content:
         last = content[-1]
-        if isinstance(last, dict) and last.get("type") in _SERVER_TOOL_TYPES:
+        if isinstance(last, dict) and _str(last.get("type")) in _SERVER_TOOL_TYPES:
             return
     yield Violation(
         message=(
@@ -550,7 +556,7 @@ def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     """
     caps = ctx.capabilities
     choice = body.get("tool_choice")
-    kind = choice.get("type") if isinstance(choice, dict) else None
+    kind = _str(choice.get("type")) if isinstance(choice, dict) else None
     if caps is None or caps.forced_tool_choice is not False or kind not in _FORCED:
         return
     text = 'type "tool" and "any" are not supported for this model.'

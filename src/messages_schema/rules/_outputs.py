@@ -298,7 +298,11 @@ def _property_counts(body: dict[str, Any]) -> tuple[int, int, Path | None, Path 
             if not isinstance(props, dict):
                 continue
             required = node.get("required")
-            required = set(required) if isinstance(required, list) else set()
+            # Names only: a `required` holding other values is the schema rules' to report.
+            required = (
+                {r for r in required if isinstance(r, str)} if isinstance(required, list)
+                else set()
+            )
             for name, sub in props.items():
                 where = (*strict.path, *path, "properties", name)
                 if name not in required:
