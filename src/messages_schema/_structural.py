@@ -1,10 +1,11 @@
 """
 Structural validation against the shipped schemas, worded the way the API words it.
 
-Two validators per kind, built once: ``jsonschema-rs`` answers "valid?" on the hot
-path; python ``jsonschema`` explains a rejection, one error per problem, in the API's
-(pydantic's) phrasing: ``Field required``, ``Extra inputs are not permitted``,
-``Input should be 'a' or 'b'``.
+``jsonschema-rs`` answers "valid?" on the hot path. A rejection is explained one
+error per problem, in the API's (pydantic's) phrasing: ``Field required``, ``Extra
+inputs are not permitted``, ``Input should be 'a' or 'b'``. The errors are python
+``jsonschema``'s (`Structure.reference_problems` still asks it); `_explain` reproduces
+them at compiled speed, walking only the parts the compiled validator rejects.
 
 Both validate a `schemas.shared_view`: the schema as the API applies it under the
 configured ``anthropic-beta`` values. A problem caused by a beta-only item the betas do
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -25,6 +26,7 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 
 from messages_schema import schemas
 from messages_schema._betas import ANNOTATION
+from messages_schema._explain import Unsupported, explainer_for
 from messages_schema._types import JSONValue, Path
 
 #: Codes of the structural checks, by what went wrong.
@@ -282,28 +284,56 @@ class Structure:
         self.unlocked = unlocked
         rs_registry, fast_docs = _fast_registry(unlocked)
         self._fast = jsonschema_rs.validator_for(fast_docs[self.name], registry=rs_registry)
-        self._slow = jsonschema.Draft202012Validator(
-            schemas.shared_view(self.name, unlocked), registry=schemas.view_registry(unlocked)
-        )
+        self._explainer = explainer_for(unlocked)
+        self._slow: Any = None
 
     def is_valid(self, document: JSONValue) -> bool:
         """Return whether *document* matches the schema (fast, no explanation)."""
         return bool(self._fast.is_valid(document))
 
     def problems(self, document: JSONValue) -> list[Problem]:
-        """Return every structural problem of *document*, each once."""
-        seen: set[tuple[Path, str, str]] = set()
-        out: list[Problem] = []
-        for error in self._slow.iter_errors(document):
-            for problem in _translate(error):
-                key = (problem.path, problem.code, problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(problem)
-        # pydantic checks a string's length before its pattern and reports only the
-        # first failure: one finding per location, as the API gives one error.
-        too_long = {p.path for p in out if p.code == LENGTH}
-        return [p for p in out if not (p.code == PATTERN and p.path in too_long)]
+        """
+        Return every structural problem of *document*, each once.
+
+        The errors come from `_explain.Explainer`, which gives python ``jsonschema``'s
+        errors without walking the parts the compiled validator accepts; a schema
+        keyword it does not reproduce falls back to ``jsonschema`` itself.
+        """
+        try:
+            errors: Iterable[Any] = self._explainer.errors(self.name, document)
+        except Unsupported:
+            errors = self._reference().iter_errors(document)
+        return _collected(errors)
+
+    def reference_problems(self, document: JSONValue) -> list[Problem]:
+        """`problems` as python ``jsonschema`` alone finds them (the reference for tests)."""
+        return _collected(self._reference().iter_errors(document))
+
+    def _reference(self) -> Any:
+        if self._slow is None:
+            self._slow = jsonschema.Draft202012Validator(
+                schemas.shared_view(self.name, self.unlocked),
+                registry=schemas.view_registry(self.unlocked),
+            )
+        return self._slow
+
+
+def _collected(errors: Iterable[Any]) -> list[Problem]:
+    """The problems of validation *errors*, each once, one finding per location."""
+    seen: set[tuple[Path, str, str]] = set()
+    out: list[Problem] = []
+    for error in errors:
+        for problem in _translate(error):
+            key = (problem.path, problem.code, problem.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(problem)
+    # pydantic checks a string's length before its pattern and reports only the
+    # first failure: one finding per location, as the API gives one error.
+    too_long = {p.path for p in out if p.code == LENGTH}
+    if not too_long:
+        return out
+    return [p for p in out if not (p.code == PATTERN and p.path in too_long)]
 
 
 @functools.lru_cache(maxsize=256)
