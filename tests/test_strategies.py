@@ -189,6 +189,25 @@ class TestInvalidRequests:
 
         check()
 
+    @pytest.mark.parametrize("code", ms.CONFIGURED_REQUEST_CODES)
+    def test_configured_mutation_is_reported_under_its_config(self, code: str) -> None:
+        """A VER mutation is reported under the yielded config and is valid without it."""
+
+        @settings(PINNED, max_examples=3)
+        @given(ms.invalid_requests([code], with_pointer=True, with_config=True))
+        def check(case: tuple[Any, str, str, Any]) -> None:
+            payload, expected, pointer, config = case
+            found = lint(payload, config=config)
+            assert (expected, pointer) in {(f.code, f.pointer) for f in found}
+            assert is_valid(payload)
+
+        check()
+
+    def test_configured_codes_need_with_config(self) -> None:
+        """Asking for a VER code without with_config names the code and the argument."""
+        with pytest.raises(InvalidArgument, match="with_config"):
+            ms.invalid_requests(["VER002"])
+
     def test_pairs_by_default(self) -> None:
         """Without with_pointer the strategy draws (payload, code) pairs."""
 

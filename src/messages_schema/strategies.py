@@ -44,6 +44,7 @@ from messages_schema._capabilities import ModelCapabilities, load_capabilities
 from messages_schema.converter import structure
 
 __all__ = [
+    "CONFIGURED_REQUEST_CODES",
     "INVALID_REQUEST_CODES",
     "content_blocks",
     "conversations",
@@ -1412,6 +1413,32 @@ def _m_med010(b: JSON, draw: st.DrawFn) -> str:
     return "/messages/0/content/0/source/data"
 
 
+def _m_ver001(b: JSON, draw: st.DrawFn) -> str:
+    key = draw(st.sampled_from(["temperature", "top_p", "top_k"]))
+    b[key] = {"temperature": 1, "top_p": 0.99, "top_k": 5}[key]
+    return f"/{key}"
+
+
+def _m_ver002(b: JSON, draw: st.DrawFn) -> str:
+    document = {"type": "document",
+                "source": {"type": "text", "media_type": "text/plain", "data": draw(_TEXTS)}}
+    b["messages"].extend([
+        {"role": "assistant", "content": [document, {"type": "text", "text": "Noted."}]},
+        {"role": "user", "content": draw(_TEXTS)},
+    ])
+    return f"/messages/{len(b['messages']) - 2}/content/0"
+
+
+def _m_ver003(b: JSON, draw: st.DrawFn) -> str:
+    citation = {"type": "char_location", "cited_text": "x", "document_index": 0,
+                "document_title": None, "start_char_index": 0, "end_char_index": 1}
+    first = b["messages"][0]
+    text = {"type": "text", "text": draw(_TEXTS), "citations": [citation]}
+    content = first["content"]
+    first["content"] = [text, *(content if isinstance(content, list) else [])]
+    return "/messages/0/content/0/citations"
+
+
 def _closed(properties: dict[str, Any], required: Sequence[str] = ()) -> JSON:
     out: JSON = {"type": "object", "additionalProperties": False, "properties": properties}
     if required:
@@ -1672,11 +1699,29 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
 }
 
 #: Rule codes `invalid_requests` knows a mutation for, sorted.
-INVALID_REQUEST_CODES: Final = tuple(sorted(_MUTATIONS))
+#: Mutations whose rule judges a request only under a configuration other than the
+#: default (an ``anthropic-version`` newer than 2023-06-01): drawn with ``with_config``.
+_MUTATION_CONFIGS: Final[dict[str, dict[str, Any]]] = {
+    "VER001": {"api_version": "2026-10-21"},
+    "VER002": {"api_version": "2026-10-21"},
+    "VER003": {"api_version": "2026-10-21"},
+}
+_MUTATIONS.update({
+    "VER001": (_plain, _m_ver001),
+    "VER002": (_plain, _m_ver002),
+    "VER003": (_plain, _m_ver003),
+})
+#: Codes `invalid_requests` draws by default: the default `LintConfig` reports them.
+INVALID_REQUEST_CODES: Final = tuple(sorted(c for c in _MUTATIONS if c not in _MUTATION_CONFIGS))
+#: Codes whose mutation needs a configuration: drawn with ``with_config=True``, which
+#: also yields the `LintConfig` to lint the payload with.
+CONFIGURED_REQUEST_CODES: Final = tuple(sorted(_MUTATION_CONFIGS))
 
 
 @st.composite
-def _invalid(draw: st.DrawFn, codes: tuple[str, ...], with_pointer: bool) -> tuple[Any, ...]:
+def _invalid(
+    draw: st.DrawFn, codes: tuple[str, ...], with_pointer: bool, with_config: bool = False
+) -> tuple[Any, ...]:
     code = draw(st.sampled_from(codes))
     base, mutate = _MUTATIONS[code]
     body = copy.deepcopy(draw(base(), label="valid body"))
@@ -1687,11 +1732,16 @@ def _invalid(draw: st.DrawFn, codes: tuple[str, ...], with_pointer: bool) -> tup
 
         text = orjson.dumps(body).decode()
         payload = text[: draw(st.integers(0, len(text) - 1))]  # cut short: never valid JSON
-    return (payload, code, pointer) if with_pointer else (payload, code)
+    case: tuple[Any, ...] = (payload, code, pointer) if with_pointer else (payload, code)
+    if with_config:
+        from messages_schema.config import LintConfig
+
+        case = (*case, LintConfig(**_MUTATION_CONFIGS.get(code, {})))
+    return case
 
 
 def invalid_requests(
-    codes: Collection[str] | None = None, *, with_pointer: bool = False
+    codes: Collection[str] | None = None, *, with_pointer: bool = False, with_config: bool = False
 ) -> st.SearchStrategy[tuple[Any, ...]]:
     """
     ``(payload, expected_code)`` pairs: a request broken for one rule.
@@ -1709,19 +1759,31 @@ def invalid_requests(
             them when None.
         with_pointer: Yield ``(payload, expected_code, pointer)`` triples, the pointer
             (RFC 6901) being where the finding is reported.
+        with_config: Also yield, last, the `LintConfig` to lint the payload with, and
+            allow the codes of `CONFIGURED_REQUEST_CODES` (rules that judge a request only
+            under another ``anthropic-version``); *codes* defaults to all of both then.
 
     Examples shrink towards the first code's mutation applied to one user message with
     one short text block.
 
     .. versionadded:: 0.1.0
     """
-    chosen = (
-        INVALID_REQUEST_CODES
-        if codes is None
-        else _check_subset("codes", codes, INVALID_REQUEST_CODES)
-    )
     _check_bool("with_pointer", with_pointer)
-    return _invalid(tuple(sorted(chosen)), with_pointer)
+    _check_bool("with_config", with_config)
+    allowed = (*INVALID_REQUEST_CODES, *CONFIGURED_REQUEST_CODES) if with_config else (
+        INVALID_REQUEST_CODES
+    )
+    if codes is not None and not with_config:
+        needing = sorted(set(codes) & set(CONFIGURED_REQUEST_CODES)) if isinstance(
+            codes, Collection) and not isinstance(codes, str) else []
+        if needing:
+            msg = (
+                f"codes={needing!r} are reported only under another configuration "
+                "(anthropic-version 2026-10-21): pass with_config=True"
+            )
+            raise InvalidArgument(msg)
+    chosen = allowed if codes is None else _check_subset("codes", codes, allowed)
+    return _invalid(tuple(sorted(chosen)), with_pointer, with_config)
 
 
 # -- documents that follow the shipped schemas ---------------------------------------------
