@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -89,11 +89,26 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def _join_or(values: list[Any]) -> str:
+def _join_or(values: Sequence[Any]) -> str:
     shown = [_literal(v) for v in values]
     if len(shown) == 1:
         return shown[0]
     return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _tag_list(values: Iterable[Any]) -> str:
+    """The expected tags of a union as the API lists them: sorted (AstrBotDevs/AstrBot#4444)."""
+    return ", ".join(_literal(v) for v in sorted(str(v) for v in values if v is not None))
+
+
+def _words_only(values: list[Any]) -> bool:
+    """Whether every value is a string or None: hashable, and no ``True == 1`` to confuse."""
+    return all(v is None or type(v) is str for v in values)
+
+
+#: The wording of an enum's values, once per enum of strings (`_words_only`).
+_sorted_tags = functools.lru_cache(maxsize=512)(_tag_list)
+_one_of = functools.lru_cache(maxsize=512)(_join_or)
 
 
 def _number(value: Any) -> str:
@@ -157,8 +172,7 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
     elif kind == "enum":
         values = list(error.validator_value)
         if path and path[-1] == "type" and isinstance(error.instance, str | type(None)):
-            # The API lists the expected tags sorted (AstrBotDevs/AstrBot#4444).
-            tags = ", ".join(_literal(v) for v in sorted(str(v) for v in values if v is not None))
+            tags = _sorted_tags(tuple(values)) if _words_only(values) else _tag_list(values)
             if error.instance is None:
                 msg = "Unable to extract tag using discriminator 'type'"
             else:
@@ -175,7 +189,8 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
                 else None
             )
             betas = _unlocking(schema, "values", error.instance)
-            yield Problem(path, LITERAL, f"Input should be {_join_or(values)}", detail, betas)
+            shown = _one_of(tuple(values)) if _words_only(values) else _join_or(values)
+            yield Problem(path, LITERAL, f"Input should be {shown}", detail, betas)
     elif kind == "const":
         detail = (
             CONST if isinstance(error.instance, str) and isinstance(error.validator_value, str)

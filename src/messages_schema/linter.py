@@ -25,6 +25,7 @@ from messages_schema._structural import (
     MISSING,
     TAG,
     Problem,
+    Structure,
     structure_for,
 )
 from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path, canonical_kind
@@ -106,6 +107,8 @@ class Linter:
 
             load_capabilities(self.config.capabilities)
         self._plans: dict[str, _Plan] = {kind: _Plan.build(self.rules, kind) for kind in KINDS}
+        #: The `Structure` of each kind under the configured betas (one lookup per call).
+        self._structures: dict[str, Structure] = {}
 
     # -- public doors -----------------------------------------------------------------
 
@@ -193,19 +196,24 @@ class Linter:
             kind = "error"
             if "SCH014" in self.enabled:
                 out.append(self._finding("SCH014", _envelope_message(document), (), kind, None))
-        if not structure_for(kind, self._unlocked).is_valid(document):
+        structure = self._structures.get(kind)
+        if structure is None:
+            structure = self._structures[kind] = structure_for(kind, self._unlocked)
+        if not structure.is_valid(document):
             if verdict and kind in self._decisive:
                 return _REJECTED
-            self._structural(document, kind, out)
+            self._structural(document, kind, out, structure)
             if verdict and any(f.is_error for f in out):
                 return out
         self._semantic(document, kind, out)
         return out
 
-    def _structural(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
+    def _structural(
+        self, document: JSONValue, kind: str, out: list[Finding], structure: Structure
+    ) -> None:
         prefix: Path = ("params",) if kind == "batch_request" else ()
         try:
-            problems = structure_for(kind, self._unlocked).problems(document)
+            problems = structure.problems(document)
         except RecursionError:
             # Only Python values can get here (orjson refuses text nested over 1024
             # levels); the detailed validator recurses in Python, the fast one did not.
