@@ -58,12 +58,13 @@ def test_payloads_are_deterministic_and_valid() -> None:
 def test_cli_throughput_smoke() -> None:
     """`bench/cli_throughput.py --smoke` runs `check` and the floor loop and reports both."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "cli_throughput.py"), "--smoke"],
+        [sys.executable, str(ROOT / "bench" / "cli_throughput.py"), "--smoke", "--bad", "0.1"],
         capture_output=True, text=True, timeout=600, check=False, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert "throughput / bare orjson.loads loop, wall:" in result.stdout
     assert "peak RSS of check:" in result.stdout
+    assert "records/s with start-up" in result.stdout
 
 
 def test_corpus_lints_without_errors() -> None:
