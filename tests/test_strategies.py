@@ -159,13 +159,13 @@ class TestValidOutput:
 
 class TestInvalidRequests:
     def test_covers_every_request_rule_family(self) -> None:
-        """Every TURN, TOOL, THK, CACHE, LIM, MED and MOD code but MED009 has a mutation."""
-        families = ("TURN", "TOOL", "THK", "CACHE", "LIM", "MED", "MOD")
+        """Every request rule code but MED009 and LIM008 has a mutation (some with a config)."""
+        families = ("TURN", "TOOL", "THK", "CACHE", "LIM", "MED", "MOD", "OUT", "VER")
         # LIM008 measures the body's bytes: its mutation would be a 32 MiB document (its
         # fixture passes `size=` instead).
         expected = {c for c in RULES if c.startswith(families)} - {"MED009", "LIM008"}
 
-        assert expected <= set(ms.INVALID_REQUEST_CODES)
+        assert expected <= {*ms.INVALID_REQUEST_CODES, *ms.CONFIGURED_REQUEST_CODES}
 
     def test_covers_the_main_structural_codes(self) -> None:
         """SCH000-SCH008 and SCH010 have mutations; only crash/response/env codes do not."""

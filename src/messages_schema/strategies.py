@@ -1413,6 +1413,16 @@ def _m_med010(b: JSON, draw: st.DrawFn) -> str:
     return "/messages/0/content/0/source/data"
 
 
+def _m_turn009(b: JSON, draw: st.DrawFn) -> str:
+    b["messages"].insert(0, {"role": "assistant", "content": draw(_TEXTS)})
+    return "/messages/0"
+
+
+def _m_turn010(b: JSON, draw: st.DrawFn) -> str:
+    b["messages"].append({"role": b["messages"][-1]["role"], "content": draw(_TEXTS)})
+    return f"/messages/{len(b['messages']) - 1}"
+
+
 def _m_ver001(b: JSON, draw: st.DrawFn) -> str:
     key = draw(st.sampled_from(["temperature", "top_p", "top_k"]))
     b[key] = {"temperature": 1, "top_p": 0.99, "top_k": 5}[key]
@@ -1437,6 +1447,12 @@ def _m_ver003(b: JSON, draw: st.DrawFn) -> str:
     content = first["content"]
     first["content"] = [text, *(content if isinstance(content, list) else [])]
     return "/messages/0/content/0/citations"
+
+
+def _m_thk010(b: JSON, draw: st.DrawFn) -> str:
+    b["thinking"] = {"type": "disabled"}
+    b["context_management"] = {"edits": [{"type": "clear_thinking_20251015"}]}
+    return "/context_management/edits/0"
 
 
 def _closed(properties: dict[str, Any], required: Sequence[str] = ()) -> JSON:
@@ -1645,6 +1661,7 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "THK007": (_thk007_base, _m_thk007),
     "THK008": (_thinking(), _m_thk008),
     "THK009": (_in_tool_loop(False), _m_thk009),
+    "THK010": (_plain, _m_thk010),
     "CACHE001": (_plain_request, _m_cache001),
     "CACHE002": (_plain_request, _m_cache002),
     "CACHE003": (_plain, _m_cache003),
@@ -1700,13 +1717,19 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
 
 #: Rule codes `invalid_requests` knows a mutation for, sorted.
 #: Mutations whose rule judges a request only under a configuration other than the
-#: default (an ``anthropic-version`` newer than 2023-06-01): drawn with ``with_config``.
+#: default (an ``anthropic-version`` newer than 2023-06-01, a day in the past): drawn with
+#: ``with_config``.
 _MUTATION_CONFIGS: Final[dict[str, dict[str, Any]]] = {
+    # Rules of the API as it was: the request is checked as of a day they held.
+    "TURN009": {"today": "2024-09-01"},
+    "TURN010": {"today": "2024-09-01"},
     "VER001": {"api_version": "2026-10-21"},
     "VER002": {"api_version": "2026-10-21"},
     "VER003": {"api_version": "2026-10-21"},
 }
 _MUTATIONS.update({
+    "TURN009": (_plain, _m_turn009),
+    "TURN010": (_plain, _m_turn010),
     "VER001": (_plain, _m_ver001),
     "VER002": (_plain, _m_ver002),
     "VER003": (_plain, _m_ver003),
@@ -1761,7 +1784,8 @@ def invalid_requests(
             (RFC 6901) being where the finding is reported.
         with_config: Also yield, last, the `LintConfig` to lint the payload with, and
             allow the codes of `CONFIGURED_REQUEST_CODES` (rules that judge a request only
-            under another ``anthropic-version``); *codes* defaults to all of both then.
+            under another ``anthropic-version``, or as of a past day); *codes* defaults to
+            all of both then.
 
     Examples shrink towards the first code's mutation applied to one user message with
     one short text block.
@@ -1779,7 +1803,7 @@ def invalid_requests(
         if needing:
             msg = (
                 f"codes={needing!r} are reported only under another configuration "
-                "(anthropic-version 2026-10-21): pass with_config=True"
+                "(another anthropic-version, or a past day): pass with_config=True"
             )
             raise InvalidArgument(msg)
     chosen = allowed if codes is None else _check_subset("codes", codes, allowed)
