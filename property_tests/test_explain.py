@@ -8,7 +8,8 @@ every version before did. On mutated valid documents of every kind (a node repla
 any JSON value or by another part of the document, a node deleted, an unknown key
 added, a union tag swapped for another), under no betas, known betas and an unknown
 one, both give the same problems, and `lint` gives the same findings (code, severity,
-path, message, API path) from either.
+path, message, API path) from either; `is_valid`, which may skip the explanation, agrees
+with `lint`.
 """
 
 from __future__ import annotations
@@ -153,6 +154,11 @@ def _documents(kind: str) -> st.SearchStrategy[Any]:
     return walked
 
 
+@cache
+def _linter(betas: tuple[str, ...], ignore: tuple[str, ...] = ()) -> Linter:
+    return Linter(LintConfig(betas=betas, ignore=ignore))
+
+
 def _findings(linter: Linter, document: Any, kind: str) -> list[dict[str, Any]]:
     return [f.to_dict() for f in linter.lint(document, kind=kind)]
 
@@ -162,11 +168,16 @@ def _assert_same(document: Any, kind: str, betas: tuple[str, ...]) -> None:
     if structure.is_valid(document):
         return
     assert structure.problems(document) == structure.reference_problems(document)
-    linter = Linter(LintConfig(betas=betas))
+    linter = _linter(betas)
     fast = _findings(linter, document, kind)
     with mock.patch.object(Structure, "problems", Structure.reference_problems):
         reference = _findings(linter, document, kind)
     assert fast == reference
+    # `is_valid` answers without explaining where every structural problem is an error
+    # (`Linter._decisive`); with a structural code ignored it must explain, and agree.
+    for judge in (linter, _linter(betas, ignore=("SCH002", "SCH005"))):
+        errors = [f for f in _findings(judge, document, kind) if f["severity"] == "error"]
+        assert judge.is_valid(document, kind=kind) == (not errors)
 
 
 @st.composite
