@@ -244,3 +244,39 @@ def test_examples_are_explained_as_jsonschema_does(mutate: Any) -> None:
 def test_every_schema_node_compiles(betas: tuple[str, ...]) -> None:
     """Every keyword of every shipped schema is reproduced: no fallback to jsonschema."""
     assert explainer_for(frozenset(betas)).compile_all() > 1000
+
+
+def _nested(depth: int, shape: str) -> Any:
+    value: Any = [] if shape == "list" else {}
+    for _ in range(depth):
+        value = [value] if shape == "list" else {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("depth", [100, 2_000, 100_000])
+@pytest.mark.parametrize("shape", ["list", "dict"])
+@pytest.mark.parametrize(
+    "place",
+    [
+        lambda v: v,
+        lambda v: {**BASE, "messages": [{"role": "user", "content": v}]},
+        lambda v: {**BASE, "messages": [{"role": "user", "content": [v]}]},
+        lambda v: {**BASE, "max_tokens": "1", "metadata": {"user_id": v}},
+    ],
+)
+def test_deep_values_fail_where_jsonschema_fails(depth: int, shape: str, place: Any) -> None:
+    """Python values nested too deeply to word: SCH000 exactly where the reference gives it."""
+    document = place(_nested(depth, shape))
+    structure = structure_for("request")
+    outcomes = []
+    for explain in (structure.problems, structure.reference_problems):
+        try:
+            outcomes.append(explain(document))
+        except RecursionError:
+            outcomes.append("too deep")
+    assert outcomes[0] == outcomes[1]
+    linter = _linter(())
+    fast = _findings(linter, document, "request")
+    with mock.patch.object(Structure, "problems", Structure.reference_problems):
+        assert fast == _findings(linter, document, "request")
+    assert linter.is_valid(document) == (not any(f["severity"] == "error" for f in fast))

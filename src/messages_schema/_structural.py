@@ -318,6 +318,8 @@ class Structure:
             errors: Iterable[Any] = self._explainer.errors(self.name, document)
         except Unsupported:
             errors = self._reference().iter_errors(document)
+        else:
+            _shown(errors)
         return _collected(errors)
 
     def reference_problems(self, document: JSONValue) -> list[Problem]:
@@ -331,6 +333,50 @@ class Structure:
                 registry=schemas.view_registry(self.unlocked),
             )
         return self._slow
+
+
+#: The errors whose python ``jsonschema`` message shows the instance (``repr``), for the
+#: keywords `_explain` reproduces without computing that message.
+_SHOWS_INSTANCE = frozenset({"type", "enum", "anyOf", "minItems", "maxItems"})
+#: Nesting below which ``repr`` of a JSON value cannot exhaust the recursion limit.
+_REPR_SAFE_DEPTH = 200
+
+
+def _shown(errors: Iterable[Any]) -> None:
+    """
+    Raise `RecursionError` where python ``jsonschema`` would have, wording these errors.
+
+    Its messages show the instance, and ``repr`` of a Python value nested thousands
+    deep raises; the linter reports that as ``SCH000`` (too deep to check). `_explain`
+    does not word those messages, so a value nested deeper than `_REPR_SAFE_DEPTH` in
+    such an error gets its ``repr`` taken here, failing where the reference failed.
+    """
+    for error in errors:
+        instance = error.instance
+        if (
+            error.validator in _SHOWS_INSTANCE
+            and isinstance(instance, _CONTAINERS)
+            and _deeper_than(instance, _REPR_SAFE_DEPTH)
+        ):
+            repr(instance)
+        if error.context:
+            _shown(error.context)
+
+
+def _deeper_than(value: dict[str, Any] | list[Any], limit: int) -> bool:
+    """Whether *value* nests containers more than *limit* deep (iteratively: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, _CONTAINERS):
+                stack.append((child, depth + 1))
+    return False
+
+
+_CONTAINERS = (dict, list)
 
 
 def _collected(errors: Iterable[Any]) -> list[Problem]:
