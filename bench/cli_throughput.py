@@ -3,6 +3,7 @@ Throughput of ``messages-schema check`` on a JSONL corpus, as a ratio to a bare 
 
     python bench/cli_throughput.py                  # 50 MB corpus, 3 rounds, --jobs 1
     python bench/cli_throughput.py --mb 5 --jobs 2 --rounds 5
+    python bench/cli_throughput.py --bad 0.1        # 10% of the records have a problem
     python bench/cli_throughput.py --smoke          # a tiny run that checks it works
 
 The floor is a fresh interpreter reading the same file line by line with
@@ -48,7 +49,7 @@ def _run(argv: list[str]) -> tuple[float, int]:
     return elapsed, int(usage.ru_maxrss)
 
 
-def _write_corpus(path: Path, megabytes: float) -> None:
+def _write_corpus(path: Path, megabytes: float, bad: float = 0.0) -> None:
     """
     Write the corpus from a child process.
 
@@ -57,9 +58,11 @@ def _write_corpus(path: Path, megabytes: float) -> None:
     """
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); import payloads; "
-        "open(sys.argv[2], 'wb').write(payloads.jsonl_corpus(float(sys.argv[3])))"
+        "data = payloads.jsonl_corpus(float(sys.argv[3]), float(sys.argv[4])); "
+        "open(sys.argv[2], 'wb').write(data)"
     )
-    subprocess.run([sys.executable, "-c", code, str(HERE), str(path), str(megabytes)], check=True)
+    argv = [sys.executable, "-c", code, str(HERE), str(path), str(megabytes), str(bad)]
+    subprocess.run(argv, check=True)
 
 
 def _check(path: Path, jobs: int) -> list[str]:
@@ -74,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mb", type=float, default=50.0, help="corpus size in MB")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--bad", type=float, default=0.0, help="fraction of records with a problem (0.1: 10%%)"
+    )
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -82,15 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp, "corpus.jsonl")
         tenth = Path(tmp, "tenth.jsonl")
-        _write_corpus(corpus, args.mb)
-        _write_corpus(tenth, args.mb / 10)
+        _write_corpus(corpus, args.mb, args.bad)
+        _write_corpus(tenth, args.mb / 10, args.bad)
         empty = Path(tmp, "empty.jsonl")
         empty.write_bytes(b"")
         floor = [sys.executable, "-c", _FLOOR]
 
         floor_start = statistics.median(_run([*floor, str(empty)])[0] for _ in range(3))
         check_start = statistics.median(_run(_check(empty, args.jobs))[0] for _ in range(3))
-        wall, steady = [], []
+        wall, steady, check_times = [], [], []
         rss = 0
         for r in range(args.rounds):
             order = ["floor", "check"] if r % 2 == 0 else ["check", "floor"]
@@ -101,14 +107,23 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     times[name], rss = _run(_check(corpus, args.jobs))
             wall.append(times["floor"] / times["check"])
+            check_times.append(times["check"])
             steady.append((times["floor"] - floor_start) / (times["check"] - check_start))
         _, rss_tenth = _run(_check(tenth, args.jobs))
         size = corpus.stat().st_size
         lines = corpus.read_bytes().count(b"\n")
 
     ratio, ratio_steady = statistics.median(wall), statistics.median(steady)
-    print(f"corpus: {size / 1e6:.1f} MB, {lines:,} records; check --jobs {args.jobs}")
+    check_time = statistics.median(check_times)
+    print(
+        f"corpus: {size / 1e6:.1f} MB, {lines:,} records ({args.bad:.0%} with a problem); "
+        f"check --jobs {args.jobs}"
+    )
     print(f"start-up: floor {floor_start:.2f} s, check {check_start:.2f} s")
+    print(
+        f"check: {lines / check_time:,.0f} records/s with start-up, "
+        f"{lines / max(check_time - check_start, 1e-9):,.0f} records/s without"
+    )
     print(f"throughput / bare orjson.loads loop, wall:             {ratio:.2f}×")
     print(f"throughput / bare orjson.loads loop, start-up removed: {ratio_steady:.2f}×")
     print(f"peak RSS of check: {rss / 1024:.0f} MiB; on a tenth of it: {rss_tenth / 1024:.0f} MiB")

@@ -5,7 +5,10 @@ Deterministic benchmark payloads: the same bytes on every run and every machine.
 * ``agentic_request`` ~50 KB: tools, thinking, rounds of tool_use / tool_result.
 * ``media_request``   ~1 MB: PNG images and a PDF, base64-encoded.
 * ``response``        ~2 KB: a Message with text, tool_use and usage.
-* ``jsonl_corpus``    ~N MB of mixed JSONL records (requests, responses, batch lines).
+* ``jsonl_corpus``    ~N MB of mixed JSONL records (requests, responses, batch lines);
+  with *bad*, that fraction of its request and batch records carries one problem.
+* `INVALID_PAYLOADS`: the issue-22 documents, a 119-byte request valid and with one
+  structural or semantic problem, and a 1 KB request with and without an empty text block.
 """
 
 from __future__ import annotations
@@ -220,14 +223,86 @@ def response() -> dict[str, Any]:
     }
 
 
-def jsonl_corpus(megabytes: float = 50.0) -> bytes:
+def tiny_request() -> dict[str, Any]:
+    """The smallest realistic request: one user text block (119 bytes)."""
+    return {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 1024,
+        "messages": [{"role": "user", "content": [{"type": "text", "text": "Hello"}]}],
+    }
+
+
+def tiny_structural() -> dict[str, Any]:
+    """`tiny_request` with two structural problems: a string `max_tokens`, a block `txt`."""
+    body = tiny_request()
+    body["max_tokens"] = "1024"
+    body["messages"][0]["content"][0]["type"] = "txt"
+    return body
+
+
+def tiny_extra_key() -> dict[str, Any]:
+    """`tiny_request` with one unknown key in its block."""
+    body = tiny_request()
+    body["messages"][0]["content"][0]["colour"] = "red"
+    return body
+
+
+def tiny_semantic() -> dict[str, Any]:
+    """`tiny_request` with one empty text block: valid in shape, refused by the API."""
+    body = tiny_request()
+    body["messages"][0]["content"][0]["text"] = ""
+    return body
+
+
+def small_blocks(last: str = ".") -> dict[str, Any]:
+    """`small_request` with its text as two blocks, the second holding *last*."""
+    body = small_request()
+    text = body["messages"][0]["content"]
+    body["messages"][0]["content"] = [
+        {"type": "text", "text": text},
+        {"type": "text", "text": last},
+    ]
+    return body
+
+
+#: label -> (payload, the error codes `lint` gives it).
+INVALID_PAYLOADS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "request_tiny": (tiny_request, ()),
+    "request_tiny_structural": (tiny_structural, ("SCH003", "SCH005")),
+    "request_tiny_extra_key": (tiny_extra_key, ("SCH002",)),
+    "request_tiny_semantic": (tiny_semantic, ("TURN001",)),
+    "request_1kb_blocks": (small_blocks, ()),
+    "request_1kb_semantic": (lambda: small_blocks(""), ("TURN001",)),
+}
+
+
+def _broken(record: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
+    """*record* (a request or batch item) with one problem, structural or semantic."""
+    body = record.get("params", record)
+    how = rnd.randrange(4)
+    if how == 0:
+        body["max_tokens"] = str(body["max_tokens"])
+    elif how == 1:
+        body["messages"][0]["colour"] = "red"
+    elif how == 2:
+        body["messages"].append({"role": "tool", "content": "done"})
+    else:
+        body["messages"].insert(0, {"role": "user", "content": [{"type": "text", "text": ""}]})
+    return record
+
+
+def jsonl_corpus(megabytes: float = 50.0, bad: float = 0.0) -> bytes:
     """
     Mixed JSONL records (requests, responses, batch items and results) of about *megabytes*.
 
     Batch lines get unique ``custom_id``s, as in a real batch file (a repeated one is
-    finding BATCH001, which would make the corpus a test of error reporting).
+    finding BATCH001, which would make the corpus a test of error reporting). With
+    *bad*, about that fraction of the records is a request or batch item with one
+    problem: a string ``max_tokens``, an unknown key, an unknown role (structural) or a
+    leading empty text block (semantic), in turn at random.
     """
     rnd = random.Random(5)
+    broken = random.Random(6)
     small = [orjson.dumps(agentic_request(rounds=r)) for r in (1, 2, 3)]
     params = orjson.dumps(small_request())
     result = orjson.dumps({"type": "succeeded", "message": response()})
@@ -243,6 +318,10 @@ def jsonl_corpus(megabytes: float = 50.0) -> bytes:
         elif record == b"result":
             n += 1
             record = b'{"custom_id":"req-%d","result":%s}' % (n, result)
+        if bad and broken.random() < bad:
+            n += 1
+            item = {"custom_id": f"req-{n}", "params": small_request()}
+            record = orjson.dumps(_broken(rnd.choice([agentic_request(1), item]), broken))
         out += record + b"\n"
     return bytes(out)
 

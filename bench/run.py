@@ -9,6 +9,10 @@ absolute time is ever compared across runs.
     python bench/run.py                 # full run: Markdown table on stdout, JSON beside it
     python bench/run.py --smoke         # a few iterations, to check the harness works
     python bench/run.py --json out.json --rounds 21
+
+A second table gives the documents of issue 22 as rows (a 119-byte request valid, with
+structural problems and with a semantic one; a 1 KB request with and without an empty
+text block), and the corpus gains a mixed twin whose records are 10% bad.
 """
 
 from __future__ import annotations
@@ -59,7 +63,15 @@ def _peers(kind: str) -> dict[str, Method]:
         from tests.sdk.oracle import adapter
 
         sdk = adapter(kind)
-        out["SDK pydantic types (eager rebuild)"] = lambda b: sdk.validate_json(b)
+
+        def sdk_verdict(data: bytes) -> bool:
+            try:
+                sdk.validate_json(data)
+            except ValueError:  # pydantic's ValidationError: its "invalid"
+                return False
+            return True
+
+        out["SDK pydantic types (eager rebuild)"] = sdk_verdict
     except ImportError:  # the SDK is a test-only dependency
         pass
     return out
@@ -163,30 +175,71 @@ def main(argv: list[str] | None = None) -> int:
         kind = "response" if label.startswith("response") else "request"
         calls = {name: (lambda m=m, d=data: m(d)) for name, m in methods_for(kind).items()}
         results[label] = measure(calls, args.rounds, args.budget)
-    corpus = payloads.jsonl_corpus(args.corpus_mb)
-    lines = [line for line in corpus.split(b"\n") if line]
-    sizes["jsonl_corpus"] = len(corpus)
-    results["jsonl_corpus"] = measure(corpus_methods(lines), args.rounds, args.budget * 4)
+    for label, corpus in (
+        ("jsonl_corpus", payloads.jsonl_corpus(args.corpus_mb)),
+        ("jsonl_mixed", payloads.jsonl_corpus(args.corpus_mb, bad=0.1)),
+    ):
+        lines = [line for line in corpus.split(b"\n") if line]
+        sizes[label] = len(corpus)
+        results[label] = measure(corpus_methods(lines), args.rounds, args.budget * 4)
+    _table("method", results, sizes, columns=list(results))
 
-    rows = sorted({name for r in results.values() for name in r}, key=_row_order)
-    header = "| method | " + " | ".join(f"{k} ({_size(sizes[k])})" for k in results) + " |"
-    print(header)
-    print("|---|" + "---|" * len(results))
-    for name in rows:
-        cells = [f"{results[k][name]:.2f}×" if name in results[k] else "—" for k in results]
-        print(f"| {name} | " + " | ".join(cells) + " |")
+    documents: dict[str, dict[str, float]] = {}
+    for label, (make, _) in payloads.INVALID_PAYLOADS.items():
+        data = orjson.dumps(make())
+        sizes[label] = len(data)
+        methods = methods_for("request")
+        calls = {name: (lambda m=m, d=data: m(d)) for name, m in methods.items()}
+        documents[label] = measure(calls, args.rounds, args.budget)
+    print()
+    _table("document", documents, sizes, columns=list(documents), transpose=True)
     print(
         f"\nratios to orjson.loads of the same bytes; median of {args.rounds} interleaved rounds; "
-        f"python {sys.version.split()[0]}"
+        f"python {sys.version.split()[0]}; verdicts as of {CONFIG.today}"
     )
     if args.json:
         args.json.write_bytes(
             orjson.dumps(
-                {"rounds": args.rounds, "sizes": sizes, "ratios": results},
+                {
+                    "rounds": args.rounds,
+                    "sizes": sizes,
+                    "ratios": results,
+                    "documents": documents,
+                },
                 option=orjson.OPT_INDENT_2,
             )
         )
     return 0
+
+
+def _table(
+    first: str,
+    results: dict[str, dict[str, float]],
+    sizes: dict[str, int],
+    *,
+    columns: list[str],
+    transpose: bool = False,
+) -> None:
+    """Print *results* (payload -> method -> ratio) as Markdown, methods as rows or columns."""
+    methods = sorted({name for r in results.values() for name in r}, key=_row_order)
+    if transpose:
+        methods = [m for m in methods if m != "orjson.loads (floor)"]
+        print(f"| {first} | " + " | ".join(methods) + " |")
+        print("|---|" + "---|" * len(methods))
+        for label in columns:
+            cells = [_cell(results[label].get(m)) for m in methods]
+            print(f"| {label} ({_size(sizes[label])}) | " + " | ".join(cells) + " |")
+        return
+    print(f"| {first} | " + " | ".join(f"{k} ({_size(sizes[k])})" for k in columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for name in methods:
+        print(f"| {name} | " + " | ".join(_cell(results[k].get(name)) for k in columns) + " |")
+
+
+def _cell(ratio: float | None) -> str:
+    if ratio is None:
+        return "—"
+    return f"{ratio:.1f}×" if ratio >= 10 else f"{ratio:.2f}×"
 
 
 def _row_order(name: str) -> tuple[int, str]:
@@ -201,6 +254,8 @@ def _row_order(name: str) -> tuple[int, str]:
 
 
 def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 

@@ -25,14 +25,27 @@ _JSON_TYPES: dict[type, tuple[str, ...]] = {
 }
 
 
+#: ``(stem, $ref)`` -> the shared node it names and that node's stem. The shipped schemas
+#: never change, so each reference is resolved once per process.
+_TARGETS: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+
+
+def _target(stem: str, ref: str) -> tuple[dict[str, Any], str]:
+    found = _TARGETS.get((stem, ref))
+    if found is None:
+        doc_part = ref.partition("#")[0]
+        at = doc_part.removesuffix(".schema.json") if doc_part else stem
+        found = _TARGETS[(stem, ref)] = (
+            schemas.definition(f"{at}.schema.json{ref[len(doc_part):]}"),
+            at,
+        )
+    return found
+
+
 def _deref(node: dict[str, Any], stem: str) -> tuple[dict[str, Any], str]:
     seen = 0
     while "$ref" in node and seen < 32:
-        ref: str = node["$ref"]
-        doc_part = ref.partition("#")[0]
-        if doc_part:
-            stem = doc_part.removesuffix(".schema.json")
-        node = schemas.definition(f"{stem}.schema.json{ref[len(doc_part):]}")
+        node, stem = _target(stem, node["$ref"])
         seen += 1
     return node, stem
 

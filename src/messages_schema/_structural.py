@@ -1,10 +1,11 @@
 """
 Structural validation against the shipped schemas, worded the way the API words it.
 
-Two validators per kind, built once: ``jsonschema-rs`` answers "valid?" on the hot
-path; python ``jsonschema`` explains a rejection, one error per problem, in the API's
-(pydantic's) phrasing: ``Field required``, ``Extra inputs are not permitted``,
-``Input should be 'a' or 'b'``.
+``jsonschema-rs`` answers "valid?" on the hot path. A rejection is explained one
+error per problem, in the API's (pydantic's) phrasing: ``Field required``, ``Extra
+inputs are not permitted``, ``Input should be 'a' or 'b'``. The errors are python
+``jsonschema``'s (`Structure.reference_problems` still asks it); `_explain` reproduces
+them at compiled speed, walking only the parts the compiled validator rejects.
 
 Both validate a `schemas.shared_view`: the schema as the API applies it under the
 configured ``anthropic-beta`` values. A problem caused by a beta-only item the betas do
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -25,6 +26,7 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 
 from messages_schema import schemas
 from messages_schema._betas import ANNOTATION
+from messages_schema._explain import Unsupported, explainer_for
 from messages_schema._types import JSONValue, Path
 
 #: Codes of the structural checks, by what went wrong.
@@ -87,11 +89,26 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def _join_or(values: list[Any]) -> str:
+def _join_or(values: Sequence[Any]) -> str:
     shown = [_literal(v) for v in values]
     if len(shown) == 1:
         return shown[0]
     return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _tag_list(values: Iterable[Any]) -> str:
+    """The expected tags of a union as the API lists them: sorted (AstrBotDevs/AstrBot#4444)."""
+    return ", ".join(_literal(v) for v in sorted(str(v) for v in values if v is not None))
+
+
+def _words_only(values: list[Any]) -> bool:
+    """Whether every value is a string or None: hashable, and no ``True == 1`` to confuse."""
+    return all(v is None or type(v) is str for v in values)
+
+
+#: The wording of an enum's values, once per enum of strings (`_words_only`).
+_sorted_tags = functools.lru_cache(maxsize=512)(_tag_list)
+_one_of = functools.lru_cache(maxsize=512)(_join_or)
 
 
 def _number(value: Any) -> str:
@@ -155,8 +172,7 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
     elif kind == "enum":
         values = list(error.validator_value)
         if path and path[-1] == "type" and isinstance(error.instance, str | type(None)):
-            # The API lists the expected tags sorted (AstrBotDevs/AstrBot#4444).
-            tags = ", ".join(_literal(v) for v in sorted(str(v) for v in values if v is not None))
+            tags = _sorted_tags(tuple(values)) if _words_only(values) else _tag_list(values)
             if error.instance is None:
                 msg = "Unable to extract tag using discriminator 'type'"
             else:
@@ -173,7 +189,8 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
                 else None
             )
             betas = _unlocking(schema, "values", error.instance)
-            yield Problem(path, LITERAL, f"Input should be {_join_or(values)}", detail, betas)
+            shown = _one_of(tuple(values)) if _words_only(values) else _join_or(values)
+            yield Problem(path, LITERAL, f"Input should be {shown}", detail, betas)
     elif kind == "const":
         detail = (
             CONST if isinstance(error.instance, str) and isinstance(error.validator_value, str)
@@ -282,28 +299,102 @@ class Structure:
         self.unlocked = unlocked
         rs_registry, fast_docs = _fast_registry(unlocked)
         self._fast = jsonschema_rs.validator_for(fast_docs[self.name], registry=rs_registry)
-        self._slow = jsonschema.Draft202012Validator(
-            schemas.shared_view(self.name, unlocked), registry=schemas.view_registry(unlocked)
-        )
+        self._explainer = explainer_for(unlocked)
+        self._slow: Any = None
 
     def is_valid(self, document: JSONValue) -> bool:
         """Return whether *document* matches the schema (fast, no explanation)."""
         return bool(self._fast.is_valid(document))
 
     def problems(self, document: JSONValue) -> list[Problem]:
-        """Return every structural problem of *document*, each once."""
-        seen: set[tuple[Path, str, str]] = set()
-        out: list[Problem] = []
-        for error in self._slow.iter_errors(document):
-            for problem in _translate(error):
-                key = (problem.path, problem.code, problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(problem)
-        # pydantic checks a string's length before its pattern and reports only the
-        # first failure: one finding per location, as the API gives one error.
-        too_long = {p.path for p in out if p.code == LENGTH}
-        return [p for p in out if not (p.code == PATTERN and p.path in too_long)]
+        """
+        Return every structural problem of *document*, each once.
+
+        The errors come from `_explain.Explainer`, which gives python ``jsonschema``'s
+        errors without walking the parts the compiled validator accepts; a schema
+        keyword it does not reproduce falls back to ``jsonschema`` itself.
+        """
+        try:
+            errors: Iterable[Any] = self._explainer.errors(self.name, document)
+        except Unsupported:
+            errors = self._reference().iter_errors(document)
+        else:
+            _shown(errors)
+        return _collected(errors)
+
+    def reference_problems(self, document: JSONValue) -> list[Problem]:
+        """`problems` as python ``jsonschema`` alone finds them (the reference for tests)."""
+        return _collected(self._reference().iter_errors(document))
+
+    def _reference(self) -> Any:
+        if self._slow is None:
+            self._slow = jsonschema.Draft202012Validator(
+                schemas.shared_view(self.name, self.unlocked),
+                registry=schemas.view_registry(self.unlocked),
+            )
+        return self._slow
+
+
+#: The errors whose python ``jsonschema`` message shows the instance (``repr``), for the
+#: keywords `_explain` reproduces without computing that message.
+_SHOWS_INSTANCE = frozenset({"type", "enum", "anyOf", "minItems", "maxItems"})
+#: Nesting below which ``repr`` of a JSON value cannot exhaust the recursion limit.
+_REPR_SAFE_DEPTH = 200
+
+
+def _shown(errors: Iterable[Any]) -> None:
+    """
+    Raise `RecursionError` where python ``jsonschema`` would have, wording these errors.
+
+    Its messages show the instance, and ``repr`` of a Python value nested thousands
+    deep raises; the linter reports that as ``SCH000`` (too deep to check). `_explain`
+    does not word those messages, so a value nested deeper than `_REPR_SAFE_DEPTH` in
+    such an error gets its ``repr`` taken here, failing where the reference failed.
+    """
+    for error in errors:
+        instance = error.instance
+        if (
+            error.validator in _SHOWS_INSTANCE
+            and isinstance(instance, _CONTAINERS)
+            and _deeper_than(instance, _REPR_SAFE_DEPTH)
+        ):
+            repr(instance)
+        if error.context:
+            _shown(error.context)
+
+
+def _deeper_than(value: dict[str, Any] | list[Any], limit: int) -> bool:
+    """Whether *value* nests containers more than *limit* deep (iteratively: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, _CONTAINERS):
+                stack.append((child, depth + 1))
+    return False
+
+
+_CONTAINERS = (dict, list)
+
+
+def _collected(errors: Iterable[Any]) -> list[Problem]:
+    """The problems of validation *errors*, each once, one finding per location."""
+    seen: set[tuple[Path, str, str]] = set()
+    out: list[Problem] = []
+    for error in errors:
+        for problem in _translate(error):
+            key = (problem.path, problem.code, problem.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(problem)
+    # pydantic checks a string's length before its pattern and reports only the
+    # first failure: one finding per location, as the API gives one error.
+    too_long = {p.path for p in out if p.code == LENGTH}
+    if not too_long:
+        return out
+    return [p for p in out if not (p.code == PATTERN and p.path in too_long)]
 
 
 @functools.lru_cache(maxsize=256)

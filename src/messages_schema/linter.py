@@ -25,6 +25,7 @@ from messages_schema._structural import (
     MISSING,
     TAG,
     Problem,
+    Structure,
     structure_for,
 )
 from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path, canonical_kind
@@ -48,6 +49,14 @@ _RESPONSE_KINDS = frozenset({"response", "stream", "stream_event", "batch_result
 _Class: TypeAlias = "tuple[str | None, str, str | None, Severity | None]"
 #: Request problems that a beta newer than the schemas may explain (`LintConfig.strict_unknown`).
 _UNKNOWN_CODES = frozenset({EXTRA, TAG, "SCH010"})
+#: The codes a request's structural problems become (``SCH000``: too deep to explain).
+_DECISIVE_CODES = frozenset({f"SCH{n:03d}" for n in range(11)})
+#: What `Linter._collect` returns to `Linter.is_valid` for a document the compiled
+#: validator rejects when every structural problem would be an error: no need to explain.
+_REJECTED: list[Finding] = []
+#: JSON text (`lint` decodes it). A tuple: ``isinstance`` with one is several times
+#: cheaper than with a ``X | Y`` union on Python 3.11, and it runs on every call.
+_TEXT = (bytes, bytearray, memoryview, str)
 
 
 def _check_kind(kind: str) -> Kind:
@@ -85,6 +94,15 @@ class Linter:
         #: in requests into warnings (architecture decision 12).
         self.unknown_betas = unknown_betas(self.config.betas)
         self._tolerant = bool(self.unknown_betas) and not self.config.strict_unknown
+        #: Kinds whose every structural problem is an error finding under this config:
+        #: there `is_valid` takes the compiled validator's "invalid" as the answer.
+        self._decisive = (
+            frozenset()
+            if self._tolerant
+            or not self.enabled >= _DECISIVE_CODES
+            or any(RULES[code].severity is not Severity.ERROR for code in _DECISIVE_CODES)
+            else REQUEST_KINDS
+        )
         if self.config.capabilities is not None:
             # Read the user's model table now: a missing or broken file is one
             # ConfigError here, not a crashed rule on every document.
@@ -92,6 +110,8 @@ class Linter:
 
             load_capabilities(self.config.capabilities)
         self._plans: dict[str, _Plan] = {kind: _Plan.build(self.rules, kind) for kind in KINDS}
+        #: The `Structure` of each kind under the configured betas (one lookup per call).
+        self._structures: dict[str, Structure] = {}
 
     # -- public doors -----------------------------------------------------------------
 
@@ -141,7 +161,7 @@ class Linter:
         """
         kind = _check_kind(kind)
         found = self._collect(document, kind, verdict=True, size=size)
-        return not any(f.is_error for f in found)
+        return found is not _REJECTED and not any(f.is_error for f in found)
 
     # -- passes: each appends its findings to *out* ---------------------------------------
 
@@ -152,14 +172,15 @@ class Linter:
         Every finding for *document* of the (checked) *kind*, unsorted.
 
         With *verdict*, stop after the structural pass when it found an error: enough
-        for `is_valid`, which the compiled validator answers alone on valid input.
+        for `is_valid`, which the compiled validator answers alone on valid input, and
+        on invalid input too where every structural problem is an error (`_REJECTED`).
         """
         if kind == "stream":
             from messages_schema.stream import stream_findings
 
             return list(stream_findings(document, linter=self))
         out: list[Finding] = []
-        if isinstance(document, bytes | bytearray | memoryview | str):
+        if isinstance(document, _TEXT):
             if kind in SIZE_LIMITS:
                 size = _text_size(document, SIZE_LIMITS[kind])
             try:
@@ -178,17 +199,24 @@ class Linter:
             kind = "error"
             if "SCH014" in self.enabled:
                 out.append(self._finding("SCH014", _envelope_message(document), (), kind, None))
-        if not structure_for(kind, self._unlocked).is_valid(document):
-            self._structural(document, kind, out)
+        structure = self._structures.get(kind)
+        if structure is None:
+            structure = self._structures[kind] = structure_for(kind, self._unlocked)
+        if not structure.is_valid(document):
+            if verdict and kind in self._decisive:
+                return _REJECTED
+            self._structural(document, kind, out, structure)
             if verdict and any(f.is_error for f in out):
                 return out
         self._semantic(document, kind, out)
         return out
 
-    def _structural(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
+    def _structural(
+        self, document: JSONValue, kind: str, out: list[Finding], structure: Structure
+    ) -> None:
         prefix: Path = ("params",) if kind == "batch_request" else ()
         try:
-            problems = structure_for(kind, self._unlocked).problems(document)
+            problems = structure.problems(document)
         except RecursionError:
             # Only Python values can get here (orjson refuses text nested over 1024
             # levels); the detailed validator recurses in Python, the fast one did not.
