@@ -196,18 +196,28 @@ def gaps_while_posting(port: int, body: bytes, path: str) -> tuple[list[float], 
 def test_stream_keeps_flowing_while_a_10mb_batch_is_checked(
     served: tuple[TickingUpstream, int],
 ) -> None:
-    """Checking a 10 MB batch adds no gap over 100 ms to a stream through the same proxy."""
+    """Checking a 10 MB batch adds no gap over 100 ms to a stream through the same proxy.
+
+    A check that blocks the event loop stalls the stream on every attempt; a busy machine
+    (other test workers, other jobs) can preempt the proxy once in a while. So the pair of
+    measurements is taken up to three times, and one clean attempt is required.
+    """
     upstream, port = served
     body = batch_body(100_000)
     assert len(body) > 10_000_000
 
-    # The control: the same 10 MB through the same proxy to a route it does not check.
-    # Receiving and forwarding 10 MB, and this machine's own jitter, cost what they cost.
-    moved, _ = gaps_while_posting(port, body, "/v1/messages/batches/control")
-    checked, seconds = gaps_while_posting(port, body, "/v1/messages/batches")
+    attempts: list[tuple[float, float, float]] = []
+    for _ in range(3):
+        # The control: the same 10 MB through the same proxy to a route it does not check.
+        # Receiving and forwarding 10 MB, and this machine's own jitter, cost what they cost.
+        moved, _ = gaps_while_posting(port, body, "/v1/messages/batches/control")
+        checked, seconds = gaps_while_posting(port, body, "/v1/messages/batches")
+        # The check took a while (else the test proves nothing), and events kept coming.
+        assert seconds > 5 * TICK
+        assert len(checked) >= seconds / TICK / 4
+        attempts.append((max(checked), max(moved), seconds))
+        if max(checked) <= BOUND + max(moved):
+            break
 
-    assert upstream.batches == [len(body), len(body)]
-    # The check took a while (else the test proves nothing), and events kept coming.
-    assert seconds > 5 * TICK
-    assert len(checked) >= seconds / TICK / 4
-    assert max(checked) <= BOUND + max(moved), (max(checked), max(moved), seconds)
+    assert upstream.batches == [len(body)] * (2 * len(attempts))
+    assert any(gap <= BOUND + control for gap, control, _ in attempts), attempts
