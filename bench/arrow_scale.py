@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from messages_schema import lint
-from messages_schema._parquet import check_parquet
 from messages_schema.arrow import lint_batch
+from messages_schema.cli._parquet import check_parquet
 from tests.lake_records import records
 
 

@@ -38,8 +38,8 @@ from messages_schema import (
     normalize_request,
     structure,
 )
-from messages_schema._checker import SAFE, UNSAFE, Task, execute
-from messages_schema._cmd_normalize import normalize_bytes
+from messages_schema.cli._work import SAFE, UNSAFE, Task, execute
+from messages_schema.cli.normalize import normalize_bytes
 from messages_schema.normalize import STEPS
 from messages_schema.strategies import (
     conversations,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from messages_schema import LintConfig, is_valid, lint, schemas
-from messages_schema._betas import ANNOTATION, betas_for, known_betas, relevant, unlocks
+from messages_schema.schemas._betas import ANNOTATION, betas_for, known_betas, relevant, unlocks
 from tests.conftest import minimal_request
 
 SCH = LintConfig(select=["SCH"])

@@ -12,11 +12,11 @@ import orjson
 import pytest
 from test_cli_helpers import CLI_DATA, GOOD, check
 
-import messages_schema._checker as checker
-import messages_schema._cmd_check as cmd
-from messages_schema import _progress
-from messages_schema._betas import betas_for
-from messages_schema._output import _COLOURS
+import messages_schema.cli._tasks as tasks
+import messages_schema.cli._work as checker
+from messages_schema.cli import _progress
+from messages_schema.cli._output import _COLOURS
+from messages_schema.schemas._betas import betas_for
 
 
 def _jsonl(path: Path, records: list[Any]) -> Path:
@@ -243,7 +243,7 @@ class TestBatch:
     def test_duplicates_across_chunks(self, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
         """Duplicates are found across chunk (and so process) boundaries."""
-        monkeypatch.setattr(cmd, "CHUNK_BYTES", 300)
+        monkeypatch.setattr(tasks, "CHUNK_BYTES", 300)
         items = [{"custom_id": f"id-{i % 7}", "params": GOOD} for i in range(30)]
         path = _jsonl(tmp_path / "batch.jsonl", items)
         r = check(str(path), "--isolated", "--format", "json")
@@ -606,7 +606,7 @@ class TestJobs:
     def test_output_does_not_depend_on_jobs(self, fmt: str, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
         """--jobs 1 and --jobs 2 print byte-identical output, many chunks included."""
-        monkeypatch.setattr(cmd, "CHUNK_BYTES", 2000)
+        monkeypatch.setattr(tasks, "CHUNK_BYTES", 2000)
         items: list[Any] = []
         for i in range(120):
             if i % 5 == 0:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from test_cli_helpers import GOOD, check
 
-import messages_schema._cmd_check as cmd
-import messages_schema._rewrite as rewrite
+import messages_schema.cli._rewrite as rewrite
+import messages_schema.cli._tasks as tasks
 
 EMPTY_STOP = {**GOOD, "stop_sequences": ["", "END"]}  # LIM003: a safe fix
 HUGE_MAX = {**GOOD, "max_tokens": 10_000_000}  # LIM001: an unsafe fix
@@ -149,7 +149,7 @@ class TestFix:
     def test_fix_with_jobs_matches_serial(self, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
         """--jobs 2 writes the same file as --jobs 1, across many chunks."""
-        monkeypatch.setattr(cmd, "CHUNK_BYTES", 1000)
+        monkeypatch.setattr(tasks, "CHUNK_BYTES", 1000)
         lines = [_line(EMPTY_STOP if i % 3 == 0 else GOOD) for i in range(60)]
         lines[10] = b"garbage"
         content = b"\n".join(lines) + b"\n"

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from test_cli_helpers import CLI_DATA, DATA, check, compare_golden
 
-from messages_schema._output import (
+from messages_schema.cli._output import (
     GITHUB_ANNOTATION_LIMIT,
     RENDERERS,
     artifact_uri,

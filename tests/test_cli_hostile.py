@@ -25,7 +25,7 @@ from test_cli_helpers import GOOD, cli_subprocess
 
 import messages_schema
 from messages_schema import models
-from messages_schema._files import zstd_module
+from messages_schema.cli._files import zstd_module
 from messages_schema.stream import StreamAccumulator
 
 DEPTH = 100_000

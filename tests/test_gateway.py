@@ -1374,7 +1374,7 @@ class TestServeCommand:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """--workers N hands uvicorn an import string; each worker builds the same app."""
-        from messages_schema import _cmd_serve
+        from messages_schema.cli import serve as _cmd_serve
 
         seen: dict[str, Any] = {}
         monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
@@ -1388,7 +1388,7 @@ class TestServeCommand:
 
         assert code == 0
         assert (seen["app"], seen["factory"], seen["workers"]) == (
-            "messages_schema._cmd_serve:worker_app", True, 3)
+            "messages_schema.cli.serve:worker_app", True, 3)
         assert (seen["server_header"], seen["date_header"]) == (False, False)
         assert isinstance(worker, ValidatingMiddleware)
         assert (worker.mode, worker.strict_batches) == ("report", True)

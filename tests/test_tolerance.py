@@ -21,7 +21,7 @@ import pytest
 
 import messages_schema as ms
 from messages_schema import KNOWN_BETAS, LintConfig, is_valid, lint, schemas
-from messages_schema._betas import known_betas, unknown_betas
+from messages_schema.schemas._betas import known_betas, unknown_betas
 from messages_schema.stream import StreamAccumulator, aiter_sse, iter_sse
 
 MESSAGE: dict[str, Any] = {

@@ -50,8 +50,11 @@ from cattrs.preconf.orjson import OrjsonConverter
 from cattrs.preconf.orjson import make_converter as _make_orjson
 
 from messages_schema import _jsonio
-from messages_schema._apipath import api_path
-from messages_schema._structural import (
+from messages_schema._types import JSONValue, Path
+from messages_schema.exceptions import StructureError, UnstructureError
+from messages_schema.findings import Finding, Severity
+from messages_schema.schemas._apipath import api_path
+from messages_schema.schemas._structural import (
     EXTRA,
     LITERAL,
     MISSING,
@@ -62,9 +65,6 @@ from messages_schema._structural import (
     _literal,
     _type_message,
 )
-from messages_schema._types import JSONValue, Path
-from messages_schema.exceptions import StructureError, UnstructureError
-from messages_schema.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from messages_schema.models._base import TaggedUnion

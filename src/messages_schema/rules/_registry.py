@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from messages_schema._types import KINDS, Kind, Path
+from messages_schema._types import KINDS, REQUEST_KINDS, Kind, Path
 from messages_schema.findings import Fix, Severity
 
 if TYPE_CHECKING:
@@ -110,9 +110,8 @@ class Rule:
 _CODE = re.compile(r"^[A-Z]+[0-9]{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REGISTRY: dict[str, Rule] = {}
-_REQUEST_KINDS: tuple[Kind, ...] = ("request", "count_tokens", "batch_request")
-#: Kinds a request rule applies to unless it says otherwise.
-REQUEST_KINDS: frozenset[str] = frozenset(_REQUEST_KINDS)
+#: Kinds a request rule applies to unless it says otherwise, in `KINDS` order.
+_REQUEST_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS if k in REQUEST_KINDS)
 
 
 def rule(

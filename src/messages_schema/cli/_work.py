@@ -19,13 +19,14 @@ import attrs
 import orjson
 
 from messages_schema import _records
+from messages_schema._types import REQUEST_KINDS
+from messages_schema.cli import _files
 from messages_schema.config import LintConfig
-from messages_schema.findings import Finding, Location, Severity
+from messages_schema.findings import Finding, Location
 from messages_schema.fixes import fix_until_stable, fixable
 from messages_schema.linter import Linter, get_linter
-from messages_schema.rules import known_prefixes
+from messages_schema.rules import known_prefixes, make_finding
 from messages_schema.rules._limits import SIZE_LIMITS
-from messages_schema.rules._registry import REQUEST_KINDS
 
 #: Fix modes of a task.
 SAFE, UNSAFE = "safe", "unsafe"
@@ -54,7 +55,7 @@ class Task:
     #: Keep one ``(line, record id)`` entry per record (junit output).
     records: bool = False
     #: Largest document checked, in bytes (over it: a finding, not a crash).
-    limit: int = _records.DEFAULT_MAX_RECORD_BYTES
+    limit: int = _files.DEFAULT_MAX_RECORD_BYTES
     #: Codes and prefixes whose findings are dropped (per-file ignores).
     suppress: tuple[str, ...] = ()
     #: ``(line, size)`` of stdin lines that were over the limit and not kept.
@@ -94,27 +95,13 @@ class TaskResult:
 
 
 def _internal(message: str, where: Location) -> Finding:
-    return Finding(
-        code="SCH099",
-        name="rule-crashed",
-        severity=Severity.ERROR,
-        message=message,
-        location=where,
-    )
+    return make_finding("SCH099", message, location=where)
 
 
 def _invalid(linter: Linter, message: str, where: Location) -> list[Finding]:
     if "SCH000" not in linter.enabled:
         return []
-    return [
-        Finding(
-            code="SCH000",
-            name="invalid-json",
-            severity=Severity.ERROR,
-            message=message,
-            location=where,
-        )
-    ]
+    return [make_finding("SCH000", message, location=where)]
 
 
 class _Work:
@@ -139,7 +126,7 @@ class _Work:
         if raw is None:
             where = Location(file=task.file, line=line, record=None)
             if not _records.suppressed("SCH000", task.suppress):
-                message = _records.too_large_message(size, task.limit)
+                message = _files.too_large_message(size, task.limit)
                 self.add(_invalid(self.linter, message, where), None)
             if task.records:
                 self.result.records.append((line, None))
@@ -185,35 +172,31 @@ class _Work:
         self, value: Any, ignores: tuple[str, ...], where: Location, raw_size: int
     ) -> tuple[list[Finding], Any]:
         """Lint one decoded record; with fixing on, also return its fixed value (or None)."""
-        task = self.task
-        kind = task.config.kind
-        if kind is None and _records.is_pair(value):
-            out: list[Finding] = []
-            fixed_sides: dict[str, Any] = {}
-            for side in ("request", "response"):
-                size = _wire_size(raw_size, value[side], side)
-                found, new = self._one(value[side], side, ignores, where, size)
-                out.extend(attrs.evolve(f, path=(side, *f.path)) for f in found)
-                if new is not None:
-                    fixed_sides[side] = new
-            if fixed_sides:
-                return out, {**value, **fixed_sides}
-            return out, None
-        kind = kind or _records.detect_kind(value)
-        if kind == "batch_request" and isinstance(value, dict):
-            custom_id = value.get("custom_id")
-            if isinstance(custom_id, str):
-                self.result.ids.append((custom_id, where.line))
-        return self._one(value, kind, ignores, where, _wire_size(raw_size, value, kind))
+        out: list[Finding] = []
+        fixed: Any = None
+        for side in _records.sides(value, self.task.config.kind):
+            if side.kind == "batch_request" and isinstance(value, dict):
+                custom_id = value.get("custom_id")
+                if isinstance(custom_id, str):
+                    self.result.ids.append((custom_id, where.line))
+            size = _wire_size(raw_size, side.value, side.kind)
+            found, new = self._one(side, ignores, where, size)
+            out.extend(found)
+            if new is None:
+                continue
+            if not side.prefix:
+                fixed = new
+            else:  # one side of a pair: the record with that side replaced
+                fixed = {**(value if fixed is None else fixed), side.prefix[0]: new}
+        return out, fixed
 
     def _one(
-        self, value: Any, kind: str, ignores: tuple[str, ...], where: Location,
+        self, side: _records.Side, ignores: tuple[str, ...], where: Location,
         size: int | None = None,
     ) -> tuple[list[Finding], Any]:
-        # `lint` reads a `str` as JSON text; a record that *is* a JSON string goes back
-        # to its text so that it is checked as the string value it is.
-        document = orjson.dumps(value) if isinstance(value, str) else value
-        findings = self.linter.lint(document, kind=kind, size=size)
+        """Lint one side of a record; with fixing on, also return its fixed value (or None)."""
+        value, kind = side.value, side.kind
+        findings = self.linter.lint(_records.document_of(value), kind=kind, size=size)
         new_value = None
         fix = self.task.fix
         if (
@@ -234,7 +217,8 @@ class _Work:
                 crash = _internal(
                     f"internal error while fixing: {type(exc).__name__}: {exc}", where
                 )
-                return [*(attrs.evolve(f, location=where) for f in findings), crash], None
+                found = [*(attrs.evolve(f, location=where) for f in findings), crash]
+                return _records.with_prefix(side.prefix, found), None
             if applied:
                 new_value = fixed
                 self.result.fixed.extend(f.code for f in applied)
@@ -244,7 +228,8 @@ class _Work:
                 # lints the value, whose size it does not know).
                 sized = [f for f in findings if f.code == "LIM008"]
                 findings = sorted([*remaining, *sized], key=Finding.sort_key)
-        return [attrs.evolve(f, location=where) for f in findings], new_value
+        located = [attrs.evolve(f, location=where) for f in findings]
+        return _records.with_prefix(side.prefix, located), new_value
 
 
 def _wire_size(raw_size: int, value: Any, kind: str) -> int | None:
@@ -305,7 +290,7 @@ def _units(task: Task) -> Iterator[tuple[int | None, bytes | None, int]]:
         assert task.path is not None
         with open(task.path, "rb") as stream:
             stream.seek(task.start)
-            for item in _records.iter_lines(
+            for item in _files.iter_lines(
                 stream, first_line=task.first_line, length=task.end - task.start,
                 limit=task.limit,
             ):
@@ -325,7 +310,7 @@ def _read_document(task: Task) -> bytes | None:
     if task.path is None:
         return None
     with open(task.path, "rb") as stream:
-        return _records.read_bounded(stream, task.limit)
+        return _files.read_bounded(stream, task.limit)
 
 
 def run_stream_task(task: Task) -> TaskResult:
@@ -339,7 +324,7 @@ def run_stream_task(task: Task) -> TaskResult:
         result.error = f"{task.file}: {exc.strerror or exc}"
         return result
     if data is None:
-        found = _invalid(linter, _records.too_large_message(task.end, task.limit), where)
+        found = _invalid(linter, _files.too_large_message(task.end, task.limit), where)
         found = [f for f in found if not _records.suppressed(f.code, task.suppress)]
     else:
         try:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from messages_schema import _files
+from messages_schema.cli import _files
 
 _BLOCK = 1 << 20
 

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from messages_schema import schemas
-from messages_schema.cli import IO_, UsageError
+from messages_schema.cli._io import IO_, UsageError
 
 
 def add(sub: Any) -> None:

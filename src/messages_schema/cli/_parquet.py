@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from messages_schema._batchlint import Nulls, check_kind, check_nulls, lint_record, record_id
+from messages_schema._records import Nulls, check_kind, check_nulls, lint_record, record_id
 from messages_schema.config import LintConfig
 from messages_schema.findings import Finding, Location
 from messages_schema.linter import get_linter
@@ -148,7 +148,7 @@ def cli_preflight(path: str, column: str | None, record_column: str | None = Non
             column that is not in the files or is not JSON text, or files that are
             not Parquet.
     """
-    from messages_schema.cli import UsageError
+    from messages_schema.cli._io import UsageError
 
     if column is None:
         msg = (

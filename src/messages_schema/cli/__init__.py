@@ -4,46 +4,23 @@ The ``messages-schema`` command line.
 `main` parses ``sys.argv``; `run` takes the streams, so tests call it in-process and
 read the exit code: 0 no error finding, 1 error findings, 2 usage or I/O error.
 
-Each subcommand lives in its own module (``_cmd_<name>.py``) exposing
-``add(subparsers)``, which registers the parser and sets ``handler`` to a function
-``(args, io) -> int``.
+Each subcommand lives in its own module of this package (``check``, ``info``,
+``normalize``, ``serve``) exposing ``add(subparsers)``, which registers the parser and
+sets ``handler`` to a function ``(args, io) -> int``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import sys
 from collections.abc import Sequence
 from typing import IO
 
-import attrs
-
+from messages_schema.cli._io import IO_, UsageError
 from messages_schema.exceptions import MessagesSchemaError
 
 __all__ = ["IO_", "UsageError", "main", "run"]
-
-#: The subcommand modules, in the order ``--help`` lists them.
-_COMMAND_MODULES = (
-    "messages_schema._cmd_check",
-    "messages_schema._cmd_info",
-    "messages_schema._cmd_normalize",
-    "messages_schema._cmd_serve",
-)
-
-
-class UsageError(Exception):
-    """A bad argument or an unreadable file: exit code 2."""
-
-
-@attrs.frozen
-class IO_:  # noqa: N801 - a bundle of the three streams, named for what it holds
-    """The streams a command reads and writes."""
-
-    stdin: IO[bytes]
-    stdout: IO[str]
-    stderr: IO[str]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,8 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"messages-schema {_version()}",
                         help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name).add(sub)
+    # The subcommand modules, in the order ``--help`` lists them; imported here, not at
+    # the top, so that `messages_schema.cli.IO_` costs no subcommand's imports.
+    from messages_schema.cli import check, info, normalize, serve
+
+    for module in (check, info, normalize, serve):
+        module.add(sub)
     return parser
 
 

@@ -13,7 +13,7 @@ from typing import IO, Any, Final
 import attrs
 import orjson
 
-from messages_schema.cli import IO_, UsageError
+from messages_schema.cli._io import IO_, UsageError
 from messages_schema.config import LintConfig
 
 #: What ``serve`` prints when uvicorn or aiohttp is missing, as ``httpx.main()`` does.
@@ -165,6 +165,6 @@ def _serve(args: argparse.Namespace, io: IO_) -> int:
         uvicorn.run(app, **options)
         return 0
     os.environ[SETTINGS_ENV] = orjson.dumps(settings).decode()
-    uvicorn.run("messages_schema._cmd_serve:worker_app", factory=True, workers=args.workers,
+    uvicorn.run("messages_schema.cli.serve:worker_app", factory=True, workers=args.workers,
                 **options)
     return 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 import jsonschema  # type: ignore[import-untyped]
@@ -24,8 +24,9 @@ import jsonschema_rs
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from messages_schema import schemas
-from messages_schema._betas import ANNOTATION
-from messages_schema._types import JSONValue, Path
+from messages_schema._types import REQUEST_KINDS, RESPONSE_KINDS, JSONValue, Path
+from messages_schema.findings import Severity
+from messages_schema.schemas._betas import ANNOTATION
 
 #: Codes of the structural checks, by what went wrong.
 MISSING, EXTRA, TYPE, LITERAL, TAG, RANGE, LENGTH, PATTERN, OTHER = (
@@ -315,3 +316,61 @@ def structure_for(name: str, unlocked: frozenset[str] = frozenset()) -> Structur
     them, beta-only items are problems that name their betas.
     """
     return Structure(schemas.name_for_kind(name), unlocked)
+
+
+#: Request problems that a beta newer than the schemas may explain (`classify`'s
+#: *tolerant*, `LintConfig.strict_unknown`).
+_UNKNOWN_CODES = frozenset({EXTRA, TAG, "SCH010"})
+#: What `classify` makes of a problem: code (None: not a finding), message, the API's
+#: own text, and a severity overriding the code's (None: the code's).
+Classified: TypeAlias = "tuple[str | None, str, str | None, Severity | None]"
+
+
+def classify(problem: Problem, kind: str, *, tolerant: bool = False) -> Classified:
+    """
+    Map a structural problem to a code and severity (architecture decision 12).
+
+    Requests: a beta-only item without its header is ``SCH010`` (the schema view for
+    the configured betas left it out); with *tolerant* (an ``anthropic-beta`` value this
+    version does not know), unknown keys, types and string values are warnings.
+    Responses, streams, batch results, error envelopes: an unknown variant
+    (``SCH011``) or string value (``SCH012``) is a warning.
+    """
+    if kind in REQUEST_KINDS:
+        code, message, api_error = problem.code, problem.message, None
+        if problem.betas:
+            unlocking = problem.betas
+            name = problem.path[-1] if problem.path else ""
+            if problem.code == TAG:
+                what = f"type `{problem.detail}` is"
+            elif problem.code == EXTRA:
+                what = f"`{name}` is"
+            elif problem.code == MISSING:
+                what = f"leaving out `{name}` is"
+            else:
+                what = f"this value of `{name}` is"
+            hint = " or ".join(f"`{b}`" for b in unlocking)
+            message = (
+                f"{problem.message} ({what} beta-only: "
+                f"send `anthropic-beta: {unlocking[-1]}`"
+                + (f"; any of {hint} unlocks it" if len(unlocking) > 1 else "")
+                + ")"
+            )
+            code, api_error = "SCH010", problem.message
+        if tolerant and (
+            code in _UNKNOWN_CODES
+            or (problem.code == LITERAL and problem.detail in (ENUM, CONST))
+        ):
+            return code, message, api_error, Severity.WARNING
+        return code, message, api_error, None
+    if kind in RESPONSE_KINDS:
+        if problem.code == TAG or (
+            problem.detail == CONST and len(problem.path) > 1 and problem.path[-1] == "type"
+        ):
+            # A `type` this version does not know: a newer block, delta, event or
+            # result (a one-variant union is a `const`, not a tagged union).
+            return "SCH011", problem.message, None, None
+        if problem.detail == ENUM:
+            message = f"{problem.message}; in a response, a value newer than these schemas"
+            return "SCH012", message, None, None
+    return problem.code, problem.message, None, None

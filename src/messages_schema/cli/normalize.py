@@ -28,12 +28,13 @@ from typing import Any
 import attrs
 import orjson
 
-from messages_schema import _files, _jsonio, _records
-from messages_schema.cli import IO_, UsageError
+from messages_schema import _jsonio, _records
+from messages_schema.cli import _files
+from messages_schema.cli._io import IO_, UsageError
 from messages_schema.normalize import normalize_batch_request, normalize_request
 
 #: Extensions ``normalize`` picks up when given a folder (streams are not requests).
-_EXTENSIONS = frozenset(ext for ext, fmt in _records.EXTENSIONS.items() if fmt != "sse")
+_EXTENSIONS = frozenset(ext for ext, fmt in _files.EXTENSIONS.items() if fmt != "sse")
 
 
 def add(sub: Any) -> None:
@@ -234,7 +235,7 @@ def _normalize(args: argparse.Namespace, io: IO_) -> int:
                 msg = f"{path}: {reason}"
                 raise UsageError(msg) from exc
             name = str(path)
-            fmt = _records.format_of(Path(_files.strip_codec(path.name)))
+            fmt = _files.format_of(Path(_files.strip_codec(path.name)))
         outcome = normalize_bytes(data, fmt, unsafe=args.unsafe)
         for problem in outcome.bad:
             io.stderr.write(f"{name}: {problem} (kept unchanged)\n")
