@@ -16,11 +16,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from messages_schema import LintConfig, lint
-from messages_schema.strategies import INVALID_REQUEST_CODES, conversations, invalid_requests
+from messages_schema.strategies import (
+    CONFIGURED_REQUEST_CODES,
+    INVALID_REQUEST_CODES,
+    conversations,
+    invalid_requests,
+)
 from property_tests._json_values import json_values
 
 FAMILIES = ("TURN", "TOOL", "THK")
 CODES = [c for c in INVALID_REQUEST_CODES if c.startswith(FAMILIES)]
+#: Rules of the API as it was (checked as of a past day): drawn with their config.
+CONFIGURED = [c for c in CONFIGURED_REQUEST_CODES if c.startswith(FAMILIES)]
 
 
 def _family_findings(document: Any) -> list[Any]:
@@ -37,7 +44,7 @@ def test_every_family_rule_has_a_mutation():
     """Each TURN, TOOL and THK rule has a mutation in `invalid_requests`."""
     from messages_schema.rules import RULES
 
-    assert sorted(c for c in RULES if c.startswith(FAMILIES)) == CODES
+    assert sorted(c for c in RULES if c.startswith(FAMILIES)) == sorted(CODES + CONFIGURED)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -47,6 +54,23 @@ def test_each_mutation_is_caught_by_its_rule(code, data):
     body, _, pointer = data.draw(invalid_requests([code], with_pointer=True), label="case")
 
     found = sorted((f.code, f.pointer) for f in _family_findings(body))
+
+    assert [(code, pointer)] == found
+
+
+@pytest.mark.parametrize("code", CONFIGURED)
+@given(data=st.data())
+def test_each_configured_mutation_is_caught_by_its_rule(code, data):
+    """Under its config, a mutation is reported with its code, and with no other error."""
+    body, _, pointer, config = data.draw(
+        invalid_requests([code], with_pointer=True, with_config=True), label="case"
+    )
+
+    found = sorted(
+        (f.code, f.pointer)
+        for f in lint(body, config=config)
+        if f.code.startswith(FAMILIES) and (f.is_error or f.code == code)
+    )
 
     assert [(code, pointer)] == found
 

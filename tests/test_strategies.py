@@ -159,13 +159,13 @@ class TestValidOutput:
 
 class TestInvalidRequests:
     def test_covers_every_request_rule_family(self) -> None:
-        """Every TURN, TOOL, THK, CACHE, LIM, MED and MOD code but MED009 has a mutation."""
-        families = ("TURN", "TOOL", "THK", "CACHE", "LIM", "MED", "MOD")
+        """Every request rule code but MED009 and LIM008 has a mutation (some with a config)."""
+        families = ("TURN", "TOOL", "THK", "CACHE", "LIM", "MED", "MOD", "OUT", "VER")
         # LIM008 measures the body's bytes: its mutation would be a 32 MiB document (its
         # fixture passes `size=` instead).
         expected = {c for c in RULES if c.startswith(families)} - {"MED009", "LIM008"}
 
-        assert expected <= set(ms.INVALID_REQUEST_CODES)
+        assert expected <= {*ms.INVALID_REQUEST_CODES, *ms.CONFIGURED_REQUEST_CODES}
 
     def test_covers_the_main_structural_codes(self) -> None:
         """SCH000-SCH008 and SCH010 have mutations; only crash/response/env codes do not."""
@@ -188,6 +188,25 @@ class TestInvalidRequests:
             assert is_valid(payload) == (not any(f.is_error for f in findings))
 
         check()
+
+    @pytest.mark.parametrize("code", ms.CONFIGURED_REQUEST_CODES)
+    def test_configured_mutation_is_reported_under_its_config(self, code: str) -> None:
+        """A VER mutation is reported under the yielded config and is valid without it."""
+
+        @settings(PINNED, max_examples=3)
+        @given(ms.invalid_requests([code], with_pointer=True, with_config=True))
+        def check(case: tuple[Any, str, str, Any]) -> None:
+            payload, expected, pointer, config = case
+            found = lint(payload, config=config)
+            assert (expected, pointer) in {(f.code, f.pointer) for f in found}
+            assert is_valid(payload)
+
+        check()
+
+    def test_configured_codes_need_with_config(self) -> None:
+        """Asking for a VER code without with_config names the code and the argument."""
+        with pytest.raises(InvalidArgument, match="with_config"):
+            ms.invalid_requests(["VER002"])
 
     def test_pairs_by_default(self) -> None:
         """Without with_pointer the strategy draws (payload, code) pairs."""

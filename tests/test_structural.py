@@ -245,6 +245,25 @@ class TestKinds:
         del body["max_tokens"]
         assert _pairs(body, "count_tokens") == []
 
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [("stream", True), ("metadata", {"user_id": "u"}), ("stop_sequences", ["x"]),
+         ("service_tier", "auto"), ("temperature", 0.5), ("container", "c"),
+         ("inference_geo", "us")],
+    )
+    def test_count_tokens_refuses_what_only_create_takes(self, key: str, value: object) -> None:
+        """Keys of messages.create that token counting does not take are unknown keys there.
+
+        The API answers `max_tokens: Extra inputs are not permitted` on count_tokens
+        (Wei-Shaw/sub2api#4913, 2026-07-26); its parameter list (the API reference and SDK
+        2.17 `MessageCountTokensParams`) has none of these keys either.
+        """
+        body = {**minimal_request(), key: value}
+        del body["max_tokens"]
+        assert _pairs(body, "count_tokens") == [(
+            "SCH002", key, "Extra inputs are not permitted")]
+        assert _pairs({**body, "max_tokens": 1}, "request") == []
+
     def test_error_envelope(self) -> None:
         """The error envelope knows its nine error types."""
         envelope = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"},

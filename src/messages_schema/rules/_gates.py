@@ -57,6 +57,7 @@ GATES: Final[dict[str, tuple[str, ...]]] = {
     "THK007": ("@thinking_not_first",),
     "THK008": ("@prefill",),
     "THK009": ("@thinking_blocks",),
+    "THK010": ("context_management",),
     # The scan checks pairing by set inclusion; the rules run only to explain a failure.
     "TOOL001": ("@unanswered_tool_use",),
     "TOOL002": ("@unmatched_tool_result",),

@@ -233,12 +233,19 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
 
+    Also flags thinking (`enabled` or `adaptive`) on a model without extended thinking at
+    all (`capabilities.thinking.supported = false`: the models before Claude Sonnet 3.7).
+
     ## API error
     `adaptive thinking is not supported on this model` (askalf/dario#273, live probe
-    2026-05-15, on claude-opus-4-5, claude-sonnet-4-5, claude-haiku-4-5). For `enabled` on
-    newer models only a test fixture quotes a text (`"thinking.type.enabled" is not supported
-    for this model. Use "thinking.type.adaptive" and "output_config.effort" to control
-    thinking behavior.`); the migration guide states the 400.
+    2026-05-15, on claude-opus-4-5, claude-sonnet-4-5, claude-haiku-4-5).
+    `"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive"
+    and "output_config.effort" to control thinking behavior.` (thinking troubleshooting
+    page; handochan/aelix-ai#258, 2026-09-08, on claude-opus-5, claude-opus-4-8,
+    claude-sonnet-5; theopenco/llmgateway#2778, claude-opus-4-7), and the same with
+    `"thinking.type.disabled"` (Opus 5.5 what's new; the Fable models once answered a longer
+    variant). `'claude-3-5-sonnet-20241022' does not support thinking.`
+    (anthropics/claude-code#2245, 2025-06-18).
 
     ## Thinking modes
     Every mode, judging the `thinking.type` actually sent (`disabled` and
@@ -252,16 +259,23 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     kind = ctx.thinking_type
     if caps is None or kind is None:
         return
+    if caps.capabilities.thinking.supported is False and kind in ("enabled", "adaptive"):
+        text = f"'{ctx.model}' does not support thinking."
+        yield Violation(message=text, path=("thinking", "type"), api_error=text, api_path="")
+        return
     if caps.capabilities.thinking.types.allows(kind) is False:
-        text = (
-            "adaptive thinking is not supported on this model"
-            if kind == "adaptive"
-            else f"thinking type `{kind}` is not supported on this model"
-        )
+        if kind == "adaptive":
+            text = "adaptive thinking is not supported on this model"
+        else:
+            text = (
+                f'"thinking.type.{kind}" is not supported for this model. Use '
+                '"thinking.type.adaptive" and "output_config.effort" to control thinking '
+                "behavior."
+            )
         yield Violation(
             message=f"{text} (`{ctx.model}`)",
             path=("thinking", "type"),
-            api_error=text if kind == "adaptive" else None,
+            api_error=text,
         )
 
 
@@ -330,7 +344,7 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
     "MOD006",
     "unsupported-effort",
     on=Node.DOCUMENT,
-    severity=Severity.WARNING,
+    severity=Severity.ERROR,
     thinking_modes=THINKING_MODES,
 )
 def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
@@ -341,14 +355,20 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     before Claude Opus 4.7, `max` before Claude Opus 4.6.
 
     ## Why is this bad?
-    The level is not available on that model. The API's answer has not been reported
-    publicly, so this is a warning.
+    The API answers HTTP 400. (Before 0.2.0 this was a warning, for want of a reported
+    answer; public reports now quote it.)
 
     ## Example
     ```json
     {"model": "claude-opus-4-6", "max_tokens": 4096, "output_config": {"effort": "xhigh"},
      "messages": [{"role": "user", "content": "Hi"}]}
     ```
+
+    ## API error
+    `This model does not support the effort parameter.` (griffinmartin/opencode-claude-auth
+    #125, 2026-04-04, and Oaklight/llm-rosetta#289, 2026-06-18, claude-haiku-4-5-20251001);
+    `This model does not support effort level 'max'. Supported levels: high, low, medium.`
+    (askalf/dario#491, 2026-06-10, claude-opus-4-5-20251101). No path in either.
 
     ## Thinking modes
     Every mode: the effort levels a model offers do not depend on thinking (Claude
@@ -362,10 +382,20 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     effort = config.get("effort") if isinstance(config, dict) else None
     if caps is None or not isinstance(effort, str):
         return
-    if caps.capabilities.effort.allows(effort) is False:
+    support = caps.capabilities.effort
+    if support.allows(effort) is False:
+        if support.supported is False:
+            text = "This model does not support the effort parameter."
+        else:
+            offered = sorted(level for level in EFFORT_LEVELS if support.allows(level))
+            text = f"This model does not support effort level '{effort}'." + (
+                f" Supported levels: {', '.join(offered)}." if offered else ""
+            )
         yield Violation(
-            message=f"effort `{effort}` is not supported on `{ctx.model}`",
+            message=f"{text} (`{ctx.model}`)",
             path=("output_config", "effort"),
+            api_error=text,
+            api_path="",
         )
 
 

@@ -681,3 +681,61 @@ def thinking_blocks_while_disabled(ctx: Context, body: dict[str, Any]) -> Iterat
         api_error=THINKING_WHILE_DISABLED,
         api_path=f"messages.{i}.content.{j}",
     )
+
+
+CLEAR_THINKING = "`clear_thinking_20251015` strategy requires `thinking` to be enabled"
+
+
+@rule(
+    "THK010",
+    "clear-thinking-without-thinking",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+    thinking_modes=frozenset({"disabled"}),
+)
+def clear_thinking_without_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a `context_management.edits` entry of type `clear_thinking_20251015` in a request
+    whose thinking is off.
+
+    ## Why is this bad?
+    The edit clears earlier thinking blocks; without thinking there are none to manage,
+    and the API answers HTTP 400.
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-4-6", "max_tokens": 1024,
+     "context_management": {"edits": [{"type": "clear_thinking_20251015"}]},
+     "messages": [{"role": "user", "content": "Hi"}]}
+    ```
+    (sent with `anthropic-beta: context-management-2025-06-27`).
+
+    ## Fix safety
+    No fix: turn thinking on or drop the edit.
+
+    ## API error
+    `` `clear_thinking_20251015` strategy requires `thinking` to be enabled ``
+    (anthropics/claude-code#11971, 2025-11-19).
+
+    ## Thinking modes
+    `disabled` only: an explicit `{"type": "disabled"}`, or no `thinking` on a model that
+    does not think by default (the capability table's `thinking_default`). Quiet when
+    thinking is on, and when the model's default is unknown.
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    management = body.get("context_management")
+    edits = management.get("edits") if isinstance(management, dict) else None
+    if not isinstance(edits, list):
+        return
+    for i, edit in enumerate(edits):
+        if isinstance(edit, dict) and edit.get("type") == "clear_thinking_20251015":
+            yield Violation(
+                message=CLEAR_THINKING,
+                path=("context_management", "edits", i),
+                api_error=CLEAR_THINKING,
+                api_path="",
+            )

@@ -19,9 +19,10 @@ anthropics/courses#79, 2025-03-25), although it answered
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 from messages_schema.findings import Applicability, Edit, Fix, Severity
 from messages_schema.rules._context import Context
@@ -545,3 +546,129 @@ def empty_system_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]
             api_error=WHITESPACE_TEXT,
             api_path="system",
         )
+
+
+#: The last day a public report shows the API refusing an `assistant` first message or
+#: two same-role messages in a row (etkecc/baibot#13, 2024-09-21; tonyljx/TextWordExplain#2,
+#: 2024-09-13). By 2024-10-19 the docs said "Consecutive user or assistant turns in your
+#: request will be combined into a single turn" (anthropic-sdk-typescript#565) and by
+#: 2024-12-06 an assistant first message was accepted (anthropic-sdk-typescript#622).
+#: Between those days the verdict is not known, so the rules below stay quiet there.
+ROLE_RULES_LAST_SEEN: Final = dt.date(2024, 9, 21)
+FIRST_NOT_USER = 'messages: first message must use the "user" role'
+
+
+@rule(
+    "TURN009",
+    "first-message-not-user",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    kinds=("request", "count_tokens", "batch_request"),
+    since="0.2.0",
+)
+def first_message_not_user(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    For a request checked as of 2024-09-21 or earlier (`LintConfig.today`), flags a
+    conversation whose first message is not a `user` message (a `system` message is
+    skipped).
+
+    ## Why is this bad?
+    Until autumn 2024 the API refused such a request; it has accepted it since (the API
+    merges and tolerates more since then). The rule only speaks for stored conversations
+    linted as of the day they were sent: with today's date it never fires.
+
+    ## Example
+    ```json
+    {"model": "claude-3-5-sonnet-20240620", "max_tokens": 1024, "messages": [
+      {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "Hi"}]}
+    ```
+    checked with `--today 2024-09-01`.
+
+    ## Fix safety
+    No fix.
+
+    ## API error
+    `messages: first message must use the "user" role` (lobehub/lobehub#1601, 2024-03-16;
+    langbot-app/LangBot#867, 2024-08-12; tonyljx/TextWordExplain#2, 2024-09-13). Accepted on
+    2024-12-06 (anthropics/anthropic-sdk-typescript#622).
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    if ctx.today > ROLE_RULES_LAST_SEEN:
+        return
+    for message in ctx.messages:
+        role = message.get("role") if isinstance(message, dict) else None
+        if role == "system":
+            continue
+        if role == "assistant":
+            yield Violation(
+                message=FIRST_NOT_USER,
+                path=("messages", 0),
+                api_error=FIRST_NOT_USER.removeprefix("messages: "),
+                api_path="messages",
+            )
+        return
+
+
+@rule(
+    "TURN010",
+    "roles-not-alternating",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    kinds=("request", "count_tokens", "batch_request"),
+    since="0.2.0",
+)
+def roles_not_alternating(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
+    """
+    ## What it does
+    For a request checked as of 2024-09-21 or earlier (`LintConfig.today`), flags the
+    first message with the same role as the message before it.
+
+    ## Why is this bad?
+    Until autumn 2024 the API refused consecutive same-role messages; since then it
+    combines them into one turn (`TURN005` notes them). The rule only speaks for stored
+    conversations linted as of the day they were sent: with today's date it never fires.
+
+    ## Example
+    ```json
+    {"model": "claude-3-haiku-20240307", "max_tokens": 1024, "messages": [
+      {"role": "user", "content": "Hi"}, {"role": "user", "content": "Still there?"}]}
+    ```
+    checked with `--today 2024-05-13`.
+
+    ## Fix safety
+    No fix here; `messages-schema normalize` merges the turns.
+
+    ## API error
+    `messages: roles must alternate between "user" and "assistant", but found multiple
+    "user" roles in a row` (mattermost/mattermost-plugin-agents#180, 2024-05-13;
+    etkecc/baibot#13, 2024-09-21), and the same with `"assistant"` (lobehub/lobehub#1496,
+    2024-03-07). Combined since about 2024-10 (anthropics/anthropic-sdk-typescript#565,
+    2024-10-19, quoting the docs).
+
+    ## Applies to
+    Requests, token counts, batch items.
+    """
+    if ctx.today > ROLE_RULES_LAST_SEEN:
+        return
+    previous: str | None = None
+    for i, message in enumerate(ctx.messages):
+        role = message.get("role") if isinstance(message, dict) else None
+        if role not in ("user", "assistant"):
+            previous = None
+            continue
+        if role == previous:
+            text = (
+                'messages: roles must alternate between "user" and "assistant", but found '
+                f'multiple "{role}" roles in a row'
+            )
+            yield Violation(
+                message=text,
+                path=("messages", i),
+                api_error=text.removeprefix("messages: "),
+                api_path="messages",
+            )
+            return
+        previous = role

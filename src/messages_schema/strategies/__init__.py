@@ -25,7 +25,11 @@ is drawn). No other module of the package imports this one.
 """
 
 from messages_schema.strategies._from_type import model_strategy as model_strategy
-from messages_schema.strategies._mutations import INVALID_REQUEST_CODES, invalid_requests
+from messages_schema.strategies._mutations import (
+    CONFIGURED_REQUEST_CODES,
+    INVALID_REQUEST_CODES,
+    invalid_requests,
+)
 from messages_schema.strategies._schema_driven import schema_documents
 from messages_schema.strategies._valid import (
     content_blocks,
@@ -37,6 +41,7 @@ from messages_schema.strategies._valid import (
 )
 
 __all__ = [
+    "CONFIGURED_REQUEST_CODES",
     "INVALID_REQUEST_CODES",
     "content_blocks",
     "conversations",

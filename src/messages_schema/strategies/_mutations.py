@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any, Final
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from messages_schema.strategies._common import (
     _TEXTS,
@@ -513,6 +514,48 @@ def _m_med010(b: JSON, draw: st.DrawFn) -> str:
     return "/messages/0/content/0/source/data"
 
 
+def _m_turn009(b: JSON, draw: st.DrawFn) -> str:
+    b["messages"].insert(0, {"role": "assistant", "content": draw(_TEXTS)})
+    return "/messages/0"
+
+
+def _m_turn010(b: JSON, draw: st.DrawFn) -> str:
+    b["messages"].append({"role": b["messages"][-1]["role"], "content": draw(_TEXTS)})
+    return f"/messages/{len(b['messages']) - 1}"
+
+
+def _m_ver001(b: JSON, draw: st.DrawFn) -> str:
+    key = draw(st.sampled_from(["temperature", "top_p", "top_k"]))
+    b[key] = {"temperature": 1, "top_p": 0.99, "top_k": 5}[key]
+    return f"/{key}"
+
+
+def _m_ver002(b: JSON, draw: st.DrawFn) -> str:
+    document = {"type": "document",
+                "source": {"type": "text", "media_type": "text/plain", "data": draw(_TEXTS)}}
+    b["messages"].extend([
+        {"role": "assistant", "content": [document, {"type": "text", "text": "Noted."}]},
+        {"role": "user", "content": draw(_TEXTS)},
+    ])
+    return f"/messages/{len(b['messages']) - 2}/content/0"
+
+
+def _m_ver003(b: JSON, draw: st.DrawFn) -> str:
+    citation = {"type": "char_location", "cited_text": "x", "document_index": 0,
+                "document_title": None, "start_char_index": 0, "end_char_index": 1}
+    first = b["messages"][0]
+    text = {"type": "text", "text": draw(_TEXTS), "citations": [citation]}
+    content = first["content"]
+    first["content"] = [text, *(content if isinstance(content, list) else [])]
+    return "/messages/0/content/0/citations"
+
+
+def _m_thk010(b: JSON, draw: st.DrawFn) -> str:
+    b["thinking"] = {"type": "disabled"}
+    b["context_management"] = {"edits": [{"type": "clear_thinking_20251015"}]}
+    return "/context_management/edits/0"
+
+
 def _closed(properties: dict[str, Any], required: Sequence[str] = ()) -> JSON:
     out: JSON = {"type": "object", "additionalProperties": False, "properties": properties}
     if required:
@@ -719,6 +762,7 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "THK007": (_thk007_base, _m_thk007),
     "THK008": (_thinking(), _m_thk008),
     "THK009": (_in_tool_loop(False), _m_thk009),
+    "THK010": (_plain, _m_thk010),
     "CACHE001": (_plain_request, _m_cache001),
     "CACHE002": (_plain_request, _m_cache002),
     "CACHE003": (_plain, _m_cache003),
@@ -772,12 +816,35 @@ _MUTATIONS: Final[dict[str, tuple[_Base, _Mutation]]] = {
     "SCH010": (_plain_request, _m_sch010),
 }
 
-#: Rule codes `invalid_requests` knows a mutation for, sorted.
-INVALID_REQUEST_CODES: Final = tuple(sorted(_MUTATIONS))
+#: Mutations whose rule judges a request only under a configuration other than the
+#: default (an ``anthropic-version`` newer than 2023-06-01, a day in the past): drawn with
+#: ``with_config``.
+_MUTATION_CONFIGS: Final[dict[str, dict[str, Any]]] = {
+    # Rules of the API as it was: the request is checked as of a day they held.
+    "TURN009": {"today": "2024-09-01"},
+    "TURN010": {"today": "2024-09-01"},
+    "VER001": {"api_version": "2026-10-21"},
+    "VER002": {"api_version": "2026-10-21"},
+    "VER003": {"api_version": "2026-10-21"},
+}
+_MUTATIONS.update({
+    "TURN009": (_plain, _m_turn009),
+    "TURN010": (_plain, _m_turn010),
+    "VER001": (_plain, _m_ver001),
+    "VER002": (_plain, _m_ver002),
+    "VER003": (_plain, _m_ver003),
+})
+#: Codes `invalid_requests` draws by default: the default `LintConfig` reports them.
+INVALID_REQUEST_CODES: Final = tuple(sorted(c for c in _MUTATIONS if c not in _MUTATION_CONFIGS))
+#: Codes whose mutation needs a configuration: drawn with ``with_config=True``, which
+#: also yields the `LintConfig` to lint the payload with.
+CONFIGURED_REQUEST_CODES: Final = tuple(sorted(_MUTATION_CONFIGS))
 
 
 @st.composite
-def _invalid(draw: st.DrawFn, codes: tuple[str, ...], with_pointer: bool) -> tuple[Any, ...]:
+def _invalid(
+    draw: st.DrawFn, codes: tuple[str, ...], with_pointer: bool, with_config: bool = False
+) -> tuple[Any, ...]:
     code = draw(st.sampled_from(codes))
     base, mutate = _MUTATIONS[code]
     body = copy.deepcopy(draw(base(), label="valid body"))
@@ -788,11 +855,16 @@ def _invalid(draw: st.DrawFn, codes: tuple[str, ...], with_pointer: bool) -> tup
 
         text = orjson.dumps(body).decode()
         payload = text[: draw(st.integers(0, len(text) - 1))]  # cut short: never valid JSON
-    return (payload, code, pointer) if with_pointer else (payload, code)
+    case: tuple[Any, ...] = (payload, code, pointer) if with_pointer else (payload, code)
+    if with_config:
+        from messages_schema.config import LintConfig
+
+        case = (*case, LintConfig(**_MUTATION_CONFIGS.get(code, {})))
+    return case
 
 
 def invalid_requests(
-    codes: Collection[str] | None = None, *, with_pointer: bool = False
+    codes: Collection[str] | None = None, *, with_pointer: bool = False, with_config: bool = False
 ) -> st.SearchStrategy[tuple[Any, ...]]:
     """
     ``(payload, expected_code)`` pairs: a request broken for one rule.
@@ -810,16 +882,29 @@ def invalid_requests(
             them when None.
         with_pointer: Yield ``(payload, expected_code, pointer)`` triples, the pointer
             (RFC 6901) being where the finding is reported.
+        with_config: Also yield, last, the `LintConfig` to lint the payload with, and
+            allow the codes of `CONFIGURED_REQUEST_CODES` (rules that judge a request only
+            under another ``anthropic-version``, or as of a past day); *codes* defaults to
+            all of both then.
 
     Examples shrink towards the first code's mutation applied to one user message with
     one short text block.
 
     .. versionadded:: 0.1.0
     """
-    chosen = (
-        INVALID_REQUEST_CODES
-        if codes is None
-        else _check_subset("codes", codes, INVALID_REQUEST_CODES)
-    )
     _check_bool("with_pointer", with_pointer)
-    return _invalid(tuple(sorted(chosen)), with_pointer)
+    _check_bool("with_config", with_config)
+    allowed = (*INVALID_REQUEST_CODES, *CONFIGURED_REQUEST_CODES) if with_config else (
+        INVALID_REQUEST_CODES
+    )
+    if codes is not None and not with_config:
+        needing = sorted(set(codes) & set(CONFIGURED_REQUEST_CODES)) if isinstance(
+            codes, Collection) and not isinstance(codes, str) else []
+        if needing:
+            msg = (
+                f"codes={needing!r} are reported only under another configuration "
+                "(another anthropic-version, or a past day): pass with_config=True"
+            )
+            raise InvalidArgument(msg)
+    chosen = allowed if codes is None else _check_subset("codes", codes, allowed)
+    return _invalid(tuple(sorted(chosen)), with_pointer, with_config)
