@@ -379,7 +379,10 @@ class TestBatches:
 
         assert answer.status == 400
         message = answer.json()["error"]["message"]
-        assert message.startswith("requests.2.custom_id: custom_id `same` is already used by ")
+        assert message == (
+            "requests.2.custom_id: `custom_id` `same` is already used by requests.0; "
+            "each request of a batch needs a unique `custom_id`"
+        )
         assert answer.headers[FINDINGS_HEADER] == b"BATCH001"
 
     def test_duplicate_custom_id_follows_select_and_ignore(self, inner: Inner) -> None:

@@ -43,3 +43,21 @@ def test_root_holds_at_most_fifteen_modules() -> None:
     root_modules = sorted(p.name for p in PACKAGE.glob("*.py"))
 
     assert len(root_modules) <= 15, root_modules
+
+
+def test_findings_are_made_by_the_registry_only() -> None:
+    """No module builds a `Finding` itself: `make_finding` takes name and severity from RULES."""
+    import ast
+
+    makers = []
+    for file in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Finding"
+            ):
+                makers.append(str(file.relative_to(PACKAGE)))
+
+    assert makers == ["rules/_registry.py"]

@@ -976,7 +976,7 @@ def _collect(exc: BaseException, path: Path, out: list[tuple[Path, str, str]]) -
 
 
 def _finding(code: str, message: str, path: Path, cls: Any, root: JSONValue) -> Finding:
-    from messages_schema.rules import RULES
+    from messages_schema.rules import make_finding
 
     api = ".".join(str(s) for s in path)
     kind = _kind_of(cls)
@@ -985,14 +985,8 @@ def _finding(code: str, message: str, path: Path, cls: Any, root: JSONValue) -> 
         # cannot follow keeps the plain dotted form.
         with contextlib.suppress(Exception):
             api = api_path(kind, root, path)
-    return Finding(
-        code=code,
-        name=RULES[code].name,
-        severity=Severity.ERROR,
-        message=message,
-        path=path,
-        api_path=api,
-    )
+    # An error whatever the code's own severity: the value could not be built.
+    return make_finding(code, message, path, api_path=api, severity=Severity.ERROR)
 
 
 def _kind_of(cls: Any) -> str | None:

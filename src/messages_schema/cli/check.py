@@ -37,6 +37,7 @@ from messages_schema.findings import Finding, Location, Severity
 from messages_schema.fixes import fixable
 from messages_schema.linter import get_linter
 from messages_schema.rules import RULES
+from messages_schema.rules._batch import CustomIds, duplicate_custom_id
 
 
 def add(sub: Any) -> None:
@@ -121,21 +122,11 @@ def _colour(stream: IO[str]) -> bool:
 
 def _duplicate(config: LintConfig, suppress: tuple[str, ...], *, src_name: str,
                custom_id: str, line: int | None, first: int | None) -> Finding | None:
-    entry = RULES.get("BATCH001")
-    if entry is None or "BATCH001" not in get_linter(config).enabled:
+    if "BATCH001" not in get_linter(config).enabled or _records.suppressed("BATCH001", suppress):
         return None
-    if _records.suppressed("BATCH001", suppress):
-        return None
-    before = f"line {first}" if first is not None else "an earlier record"
-    return Finding(
-        code=entry.code,
-        name=entry.name,
-        severity=entry.severity,
-        message=f"`custom_id` `{custom_id}` is already used on {before}; "
-        "each request of a batch needs a unique `custom_id`",
-        path=("custom_id",),
-        api_path="custom_id",
-        location=Location(file=src_name, line=line, record=custom_id),
+    before = f"on line {first}" if first is not None else "on an earlier record"
+    return duplicate_custom_id(
+        custom_id, before, location=Location(file=src_name, line=line, record=custom_id)
     )
 
 
@@ -145,7 +136,7 @@ class _FileState:
     config: LintConfig
     suppress: tuple[str, ...]
     records: list[tuple[int | None, str | None]] = attrs.Factory(list)
-    ids: dict[str, int | None] = attrs.Factory(dict)
+    ids: CustomIds = attrs.Factory(CustomIds)
     fixer: FileFixer | None = None
     #: ``--fix``/``--diff`` on stdin: writes the input back as it is checked.
     echo: StreamFixer | None = None
@@ -305,14 +296,12 @@ def _check(args: argparse.Namespace, io: IO_) -> int:
             keys = list(result.keys) if opts.keys else [""] * len(found_here)
             extra: list[tuple[Finding, str]] = []
             for custom_id, line in result.ids:
-                if custom_id in state.ids:
+                repeated, first = state.ids.see(custom_id, line)
+                if repeated:
                     dup = _duplicate(state.config, state.suppress, src_name=state.src.name,
-                                     custom_id=custom_id, line=line,
-                                     first=state.ids[custom_id])
+                                     custom_id=custom_id, line=line, first=first)
                     if dup is not None:
                         extra.append((dup, custom_id))
-                else:
-                    state.ids[custom_id] = line
             pairs = list(zip(found_here, keys, strict=True))
             if extra:
                 pairs = sorted([*pairs, *extra],

@@ -12,12 +12,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from messages_schema._types import Path
-from messages_schema.findings import Finding, Fix, Location, Severity
-
 # Importing the family modules registers their rules.
 from messages_schema.rules import _families  # noqa: F401
-from messages_schema.rules._registry import Node, Rule, Status, Violation, frozen_registry
+from messages_schema.rules._registry import (
+    Node,
+    Rule,
+    Status,
+    Violation,
+    frozen_registry,
+    make_finding,
+)
 
 __all__ = [
     "RULES",
@@ -33,43 +37,6 @@ __all__ = [
 
 #: Every registered rule, by code, in code order. Read-only.
 RULES: Mapping[str, Rule] = frozen_registry()
-
-
-def make_finding(
-    code: str,
-    message: str,
-    path: Path = (),
-    *,
-    api_path: str = "",
-    api_error: str | None = None,
-    fix: Fix | None = None,
-    severity: Severity | None = None,
-    location: Location | None = None,
-) -> Finding:
-    """
-    Return a finding of rule *code*, named and graded by the registry.
-
-    *severity* overrides the rule's own for this one finding (a warning under an
-    unknown beta, a setting that promotes it); everything else about the rule comes
-    from `RULES`, so a code, its name and its severity cannot drift apart.
-
-    Raises:
-        KeyError: *code* is not registered (a bug in the caller, not in the payload).
-
-    .. versionadded:: 0.2.0
-    """
-    entry = RULES[code]
-    return Finding(
-        code=code,
-        name=entry.name,
-        severity=severity or entry.severity,
-        message=message,
-        path=path,
-        api_path=api_path,
-        api_error=api_error,
-        fix=fix,
-        location=location,
-    )
 
 
 def known_prefixes() -> frozenset[str]:

@@ -305,7 +305,14 @@ def _data_path(ref: MediaRef) -> Path:
     return (*ref.path, "source", "data")
 
 
-@rule("MED001", "invalid-base64-image", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
+@rule(
+    "MED001",
+    "invalid-base64-image",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    fixable=True,
+    gate=("@media",),
+)
 def invalid_base64_image(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -366,7 +373,8 @@ def invalid_base64_image(ctx: Context, body: dict[str, Any]) -> Iterator[Violati
 
 
 @rule(
-    "MED002", "image-media-type-mismatch", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True
+    "MED002", "image-media-type-mismatch", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True,
+    gate=("@media",),
 )
 def image_media_type_mismatch(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -420,7 +428,7 @@ def image_media_type_mismatch(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
         )
 
 
-@rule("MED003", "image-too-large", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule("MED003", "image-too-large", on=Node.DOCUMENT, severity=Severity.ERROR, gate=("@media",))
 def image_too_large(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -458,7 +466,13 @@ def image_too_large(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-@rule("MED004", "image-dimensions-too-large", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MED004",
+    "image-dimensions-too-large",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("@media",),
+)
 def image_dimensions_too_large(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -513,7 +527,7 @@ def image_dimensions_too_large(ctx: Context, body: dict[str, Any]) -> Iterator[V
         )
 
 
-@rule("MED005", "unprocessable-image", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule("MED005", "unprocessable-image", on=Node.DOCUMENT, severity=Severity.ERROR, gate=("@media",))
 def unprocessable_image(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -543,7 +557,7 @@ def unprocessable_image(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
         yield Violation(message="Could not process image", path=_data_path(ref), api_path="")
 
 
-@rule("MED006", "too-many-pdf-pages", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule("MED006", "too-many-pdf-pages", on=Node.DOCUMENT, severity=Severity.ERROR, gate=("@media",))
 def too_many_pdf_pages(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -582,7 +596,13 @@ def too_many_pdf_pages(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
         )
 
 
-@rule("MED007", "too-many-images-and-documents", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "MED007",
+    "too-many-images-and-documents",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("@media",),
+)
 def too_many_images_and_documents(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -614,7 +634,7 @@ def too_many_images_and_documents(ctx: Context, body: dict[str, Any]) -> Iterato
         )
 
 
-@rule("MED008", "invalid-media-url", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule("MED008", "invalid-media-url", on=Node.DOCUMENT, severity=Severity.WARNING, gate=("@media",))
 def invalid_media_url(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -670,7 +690,14 @@ def _is_pdf(text: str) -> bool:
     return head is not None and b"%PDF-" in head[: _PDF_HEADER_WINDOW + 5]
 
 
-@rule("MED010", "invalid-pdf", on=Node.DOCUMENT, severity=Severity.ERROR, since="0.2.0")
+@rule(
+    "MED010",
+    "invalid-pdf",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    since="0.2.0",
+    gate=("@media",),
+)
 def invalid_pdf(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -708,7 +735,7 @@ def invalid_pdf(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
             yield Violation(message=text, path=_data_path(ref), api_error=text)
 
 
-@rule("MED009", "media-checks-skipped", on=Node.DOCUMENT, severity=Severity.INFO)
+@rule("MED009", "media-checks-skipped", on=Node.DOCUMENT, severity=Severity.INFO, gate=("@media",))
 def media_checks_skipped(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
