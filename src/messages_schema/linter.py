@@ -231,8 +231,6 @@ class Linter:
             body: Any = document
             prefix: Path = ()
             if kind == "batch_request":
-                for entry in self._plans[kind].item:
-                    self._run(entry, None, document, (), kind, document, out)
                 body = document.get("params")
                 prefix = ("params",)
                 if not isinstance(body, dict):
@@ -277,32 +275,6 @@ class Linter:
                 continue
             if found is not None:
                 self._findings(entry, found, prefix, kind, root, out)
-        message_rules = plan.message
-        block_rules = plan.block
-        if message_rules or block_rules:
-            for i, message in enumerate(ctx.messages):
-                if not isinstance(message, dict):
-                    continue
-                ctx.message_index, ctx.block_index = i, -1
-                where = (*prefix, "messages", i)
-                for entry in message_rules:
-                    self._run(entry, ctx, message, where, kind, root, out)
-                content = message.get("content")
-                if block_rules and isinstance(content, list):
-                    for j, block in enumerate(content):
-                        if not isinstance(block, dict):
-                            continue
-                        ctx.block_index = j
-                        for entry in block_rules:
-                            self._run(entry, ctx, block, (*where, "content", j), kind, root, out)
-        tool_rules = plan.tool
-        if tool_rules:
-            for t, tool in enumerate(ctx.tools):
-                if not isinstance(tool, dict):
-                    continue
-                ctx.tool_index = t
-                for entry in tool_rules:
-                    self._run(entry, ctx, tool, (*prefix, "tools", t), kind, root, out)
 
     def _parameter_rules(
         self,
@@ -457,10 +429,6 @@ class _Plan:
     """The rules one kind runs, grouped by the node they are handed."""
 
     document: tuple[Rule, ...]
-    message: tuple[Rule, ...]
-    block: tuple[Rule, ...]
-    tool: tuple[Rule, ...]
-    item: tuple[Rule, ...]
     #: ``(rule, function, gate tokens or None)`` for each document rule.
     document_calls: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
     #: `document_calls` whose gate is open, by the set of tokens present (see `runnable`).
@@ -490,7 +458,7 @@ class _Plan:
 
     @property
     def any_request_rule(self) -> bool:
-        return bool(self.document or self.message or self.block or self.tool)
+        return bool(self.document)
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], kind: str) -> _Plan:
@@ -499,10 +467,6 @@ class _Plan:
 
         return cls(
             document=pick(Node.DOCUMENT),
-            message=pick(Node.MESSAGE),
-            block=pick(Node.BLOCK),
-            tool=pick(Node.TOOL),
-            item=pick(Node.ITEM),
             document_calls=tuple(
                 (r, r.func, None if (keys := keys_for(r.code)) is None else frozenset(keys))
                 for r in pick(Node.DOCUMENT)

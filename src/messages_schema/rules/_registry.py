@@ -26,14 +26,6 @@ class Node(enum.Enum):
     SCHEMA = "schema"
     #: The request body (for batch items: ``params``), once.
     DOCUMENT = "document"
-    #: Each item of ``messages``.
-    MESSAGE = "message"
-    #: Each content block of each message.
-    BLOCK = "block"
-    #: Each item of ``tools``.
-    TOOL = "tool"
-    #: A whole batch request item ``{custom_id, params}``.
-    ITEM = "item"
     #: A stream transcript (list of events), checked by the stream validator.
     STREAM = "stream"
     #: Several records of one file, checked by the file checker.
