@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -50,6 +49,7 @@ from messages_schema.strategies import (
 )
 from messages_schema.stream import SSEDecoder, StreamAccumulator, iter_sse
 from property_tests._json_values import json_values
+from tests.support import paths
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Any:
@@ -253,7 +253,7 @@ def test_sse_parsing_never_raises(chunks: list[bytes | str]) -> None:
 
 # -- all of them at once, on mutated real payloads: the long fuzz run ---------------------
 
-_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "rules" / "fixtures"
+_FIXTURES = paths.RULE_FIXTURES
 
 
 def _seeds() -> tuple[list[Any], list[Any]]:

@@ -25,7 +25,7 @@ from messages_schema.arrow import (
 )
 from messages_schema.cli import UsageError
 from messages_schema.cli._parquet import check_parquet, cli_findings
-from tests.lake_records import plain_findings, pool, records
+from tests.support.lake import plain_findings, pool, records
 
 VALID = (
     b'{"model": "claude-sonnet-4-5", "max_tokens": 16,'

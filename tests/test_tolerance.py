@@ -456,7 +456,7 @@ def test_strict_unknown_from_toml() -> None:
 
 def test_check_strict_unknown_flag(tmp_path: Any) -> None:
     """``check --beta NEW``: exit 0 with warnings; ``--strict-unknown``: exit 1."""
-    from test_cli_helpers import check
+    from tests.support.cli import check
 
     path = tmp_path / "request.json"
     path.write_text(json.dumps({**REQUEST, "brand_new_option": True}), encoding="utf-8")

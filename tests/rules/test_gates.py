@@ -10,7 +10,6 @@ import contextlib
 import copy
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from messages_schema.rules import RULES, Node
 from messages_schema.rules._context import Context
 from messages_schema.rules._gates import GATES, present_tokens
 from messages_schema.rules._signals import SIGNALS, signals
+from tests.support import paths
 
 
 def test_gates_name_rules_and_signals() -> None:
@@ -197,7 +197,7 @@ class _Recording(dict):  # type: ignore[type-arg]
 
 def _request_fixtures() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     out = []
-    for path in sorted((Path(__file__).parent / "fixtures").glob("*.json")):
+    for path in sorted(paths.RULE_FIXTURES.glob("*.json")):
         for case in json.loads(path.read_text(encoding="utf-8")):
             if case.get("kind", "request") == "request" and isinstance(case["payload"], dict):
                 out.append((path.stem, case["payload"], case.get("config", {})))

@@ -21,12 +21,12 @@ import attrs
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from test_cli_helpers import GOOD, cli_subprocess
 
 import messages_schema
 from messages_schema import models
 from messages_schema.cli._files import zstd_module
 from messages_schema.stream import StreamAccumulator
+from tests.support.cli import GOOD, cli_subprocess
 
 DEPTH = 100_000
 

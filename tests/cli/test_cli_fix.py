@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cli_helpers import GOOD, check
 
 import messages_schema.cli._rewrite as rewrite
 import messages_schema.cli._tasks as tasks
+from tests.support.cli import GOOD, check
 
 EMPTY_STOP = {**GOOD, "stop_sequences": ["", "END"]}  # LIM003: a safe fix
 HUGE_MAX = {**GOOD, "max_tokens": 10_000_000}  # LIM001: an unsafe fix

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-STREAMS = Path(__file__).parent / "fixtures" / "streams"
+from tests.support import paths
+
+STREAMS = paths.STREAMS
 
 
 def message(content: list[Any] | None = None, **extra: Any) -> dict[str, Any]:

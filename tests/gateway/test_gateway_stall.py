@@ -106,7 +106,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TickingUp
         [sys.executable, "-m", "messages_schema", "serve", "--upstream",
          f"http://127.0.0.1:{upstream_port}", "--port", str(port), "--log-level", "warning"],
         cwd=folder, stdout=subprocess.DEVNULL, stderr=log,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
     )
     try:
         while True:

@@ -18,7 +18,7 @@ from messages_schema.stream import (
     aiter_sse,
     iter_sse,
 )
-from tests.stream_helpers import (
+from tests.support.streams import (
     MESSAGE_STOP,
     PING,
     STREAMS,

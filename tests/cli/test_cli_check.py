@@ -10,13 +10,14 @@ from typing import Any
 
 import orjson
 import pytest
-from test_cli_helpers import CLI_DATA, GOOD, check
 
 import messages_schema.cli._tasks as tasks
 import messages_schema.cli._work as checker
 from messages_schema.cli import _progress
 from messages_schema.cli._output import _COLOURS
 from messages_schema.schemas._betas import betas_for
+from tests.support import paths
+from tests.support.cli import CLI_DATA, GOOD, check
 
 
 def _jsonl(path: Path, records: list[Any]) -> Path:
@@ -127,7 +128,7 @@ class TestInputs:
 
     def test_sse_file(self) -> None:
         """A shipped .sse transcript is checked as a stream."""
-        example = Path(__file__).resolve().parents[1] / "examples"
+        example = paths.EXAMPLES
         sse = sorted(example.glob("*.sse"))
         assert sse, "the examples ship at least one .sse transcript"
         r = check(*map(str, sse), "--isolated")
@@ -211,7 +212,7 @@ class TestKinds:
 
     def test_batch_result_and_error_lines(self) -> None:
         """The shipped batch results file is recognised line by line."""
-        example = Path(__file__).resolve().parents[1] / "examples" / "batch-results.jsonl"
+        example = paths.EXAMPLES / "batch-results.jsonl"
         assert check(str(example), "--isolated").code == 0
 
 

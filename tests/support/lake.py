@@ -11,12 +11,13 @@ gives the same bytes everywhere.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import orjson
 
-FIXTURES = Path(__file__).parent / "rules" / "fixtures"
+from tests.support import paths
+
+FIXTURES = paths.RULE_FIXTURES
 MARK = b"@N@"
 #: Fixture payloads larger than this (the size-limit cases, megabytes each) are left out
 #: so 100,000 records stay a few tens of MB and lint in seconds.

@@ -11,7 +11,7 @@ import attrs
 from messages_schema import models, schemas
 from messages_schema.models import _generated
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class TestFreshness:

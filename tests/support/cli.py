@@ -1,4 +1,4 @@
-"""Shared helpers for the ``check`` CLI tests (imported by the other test_cli_* modules)."""
+"""Shared helpers for the CLI tests (``tests/cli``): in-process and child-process runs, goldens."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from typing import Any
 import attrs
 
 from messages_schema.cli import run
+from tests.support import paths
 from tests.support.clock import PINNED_TODAY
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
-CLI_DATA = DATA / "cli"
-GOLDEN = Path(__file__).parent / "golden"
+ROOT = paths.ROOT
+CLI_DATA = paths.CLI_DATA
+GOLDEN = paths.GOLDEN
 #: Set to 1 to rewrite the golden files instead of comparing with them.
 REGEN = os.environ.get("MESSAGES_SCHEMA_REGEN_GOLDEN") == "1"
 
@@ -73,7 +73,7 @@ def cli_subprocess(
 
 
 def compare_golden(name: str, actual: str) -> None:
-    """Compare *actual* with ``tests/golden/NAME`` (or rewrite it when regenerating)."""
+    """Compare *actual* with ``tests/fixtures/golden/NAME`` (or rewrite it when regenerating)."""
     path = GOLDEN / name
     if REGEN:
         path.parent.mkdir(parents=True, exist_ok=True)

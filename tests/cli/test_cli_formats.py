@@ -2,9 +2,10 @@
 ``check --format``: golden files for every machine format, SARIF validated against the
 vendored SARIF 2.1.0 schema, GitHub escaping, JUnit well-formedness.
 
-Regenerate the golden files with ``MESSAGES_SCHEMA_REGEN_GOLDEN=1 pytest tests/test_cli_formats.py``
-and review the diff. Rule documentation inside the SARIF log is compared with the
-registry rather than with the golden file, so editing a rule's doc does not break it.
+Regenerate the golden files with
+``MESSAGES_SCHEMA_REGEN_GOLDEN=1 pytest tests/cli/test_cli_formats.py`` and review the
+diff. Rule documentation inside the SARIF log is compared with the registry rather than
+with the golden file, so editing a rule's doc does not break it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from test_cli_helpers import CLI_DATA, DATA, check, compare_golden
 
 from messages_schema.cli._output import (
     GITHUB_ANNOTATION_LIMIT,
@@ -28,6 +28,8 @@ from messages_schema.cli._output import (
 )
 from messages_schema.findings import Finding, Location, Severity
 from messages_schema.rules import RULES
+from tests.support import paths
+from tests.support.cli import CLI_DATA, check, compare_golden
 
 #: The selection the golden files are made with: families whose wording is settled.
 SELECT = "SCH,LIM003,BATCH,MOD001"
@@ -35,7 +37,7 @@ SELECT = "SCH,LIM003,BATCH,MOD001"
 
 @pytest.fixture
 def in_cli_data(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run from tests/data/cli so file names in the output are short and stable."""
+    """Run from tests/fixtures/cli so file names in the output are short and stable."""
     monkeypatch.chdir(CLI_DATA)
     return CLI_DATA
 
@@ -106,7 +108,7 @@ class TestJson:
 @pytest.fixture(scope="module")
 def validator() -> Any:
     """A validator for the vendored SARIF 2.1.0 schema, by the draft its $schema names."""
-    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads((paths.SARIF_SCHEMA).read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)

@@ -17,8 +17,8 @@ from pyspark.sql import SparkSession
 from messages_schema import ConfigError, LintConfig
 from messages_schema.arrow import FINDING_FIELDS
 from messages_schema.engines.spark import lint_spark
-from tests.lake_records import plain_findings, records
 from tests.support.clock import PINNED_TODAY
+from tests.support.lake import plain_findings, records
 
 pytestmark = [
     # pyspark 4 warns on import paths it checks when pandas is 3.x; mapInArrow never

@@ -14,9 +14,9 @@ import jsonschema
 import pytest
 
 from messages_schema import SchemaNotFoundError, schemas
-from tests.sdk.oracle import json_schema
+from tests.support.sdk.oracle import json_schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "schemas"
 
 

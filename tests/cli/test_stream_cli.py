@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 from messages_schema.cli import run
-from tests.stream_helpers import STREAMS, message_start, text_delta, to_sse
+from tests.support import paths
+from tests.support.streams import STREAMS, message_start, text_delta, to_sse
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = paths.EXAMPLES
 
 
 def check(*argv: str) -> tuple[int, str, str]:
