@@ -70,11 +70,11 @@ def test_media_signal_skips_tool_results_without_media() -> None:
 
 def test_gated_linter_skips_media_rules_on_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """With no media in the request, the MED rules are not even called."""
-    from messages_schema.rules import _media
+    from messages_schema.rules import _media_probe
 
     calls: list[int] = []
-    original = _media.media_refs
-    monkeypatch.setattr(_media, "media_refs", lambda ctx: calls.append(1) or original(ctx))
+    original = _media_probe.media_refs
+    monkeypatch.setattr(_media_probe, "media_refs", lambda ctx: calls.append(1) or original(ctx))
     body = {
         "model": "claude-sonnet-4-5",
         "max_tokens": 8,
