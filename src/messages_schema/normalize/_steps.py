@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeAlias
 
 from messages_schema._types import JSONObject, JSONValue
-from messages_schema.schemas import shared
+from messages_schema.schemas import _walk, shared
 
 __all__ = [
     "SAFE_STEPS",
@@ -381,10 +381,10 @@ class _Compiler:
     def node(self, node: Mapping[str, Any], first: str | None = None) -> _Shape:
         if "$ref" in node:
             return self.ref(node["$ref"], first)
-        disc = node.get("discriminator")
-        if disc is not None:
-            key = disc["propertyName"]
-            mapping = {tag: self.ref(ref, key) for tag, ref in disc["mapping"].items()}
+        tagged = _walk.tag_mapping(node)
+        if tagged is not None:
+            key = tagged[0]
+            mapping = {tag: self.ref(ref, key) for tag, ref in tagged[1].items()}
             default = None
             for branch in node.get("allOf", ()):
                 cond = branch.get("if", {})

@@ -13,6 +13,7 @@ from typing import Any
 
 from messages_schema import schemas
 from messages_schema._types import JSONValue, Path
+from messages_schema.schemas import _walk
 
 _JSON_TYPES: dict[type, tuple[str, ...]] = {
     dict: ("object",),
@@ -26,15 +27,7 @@ _JSON_TYPES: dict[type, tuple[str, ...]] = {
 
 
 def _deref(node: dict[str, Any], stem: str) -> tuple[dict[str, Any], str]:
-    seen = 0
-    while "$ref" in node and seen < 32:
-        ref: str = node["$ref"]
-        doc_part = ref.partition("#")[0]
-        if doc_part:
-            stem = doc_part.removesuffix(".schema.json")
-        node = schemas.definition(f"{stem}.schema.json{ref[len(doc_part):]}")
-        seen += 1
-    return node, stem
+    return _walk.deref(node, stem)
 
 
 def _fits(node: dict[str, Any], value: JSONValue) -> bool:
@@ -75,10 +68,11 @@ def _api_tag(tag: str, value: JSONValue) -> str:
 def _tagged(
     node: dict[str, Any], stem: str, value: JSONValue
 ) -> tuple[dict[str, Any], str, str | None]:
-    disc = node["discriminator"]
-    key = disc["propertyName"]
+    tagged = _walk.tag_mapping(node)
+    if tagged is None:
+        return node, stem, None
+    key, mapping = tagged
     tag = value.get(key) if isinstance(value, dict) else None
-    mapping: dict[str, str] = disc["mapping"]
     target = mapping.get(tag) if isinstance(tag, str) else None
     if target is None and tag is None and key == "type":
         target = mapping.get("custom")  # a custom tool may omit its `type`

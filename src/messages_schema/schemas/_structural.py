@@ -26,6 +26,7 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 from messages_schema import schemas
 from messages_schema._types import REQUEST_KINDS, RESPONSE_KINDS, JSONValue, Path
 from messages_schema.findings import Severity
+from messages_schema.schemas import _walk
 from messages_schema.schemas._betas import ANNOTATION
 
 #: Codes of the structural checks, by what went wrong.
@@ -252,14 +253,8 @@ def _fast_variant(node: Any) -> Any:
     input it stops at the first member, which is all the accept path needs.
     """
     if isinstance(node, dict):
-        disc = node.get("discriminator")
-        if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
-            mapping: dict[str, str] = disc["mapping"]
-            rank = {t: i for i, t in enumerate(_FREQUENT)}
-            refs: list[str] = []
-            for tag in sorted(mapping, key=lambda t: rank.get(t, len(rank))):
-                if mapping[tag] not in refs:
-                    refs.append(mapping[tag])
+        refs = _walk.union_refs(node, _FREQUENT)
+        if refs:
             return {"anyOf": [{"$ref": r} for r in refs]}
         return {k: _fast_variant(v) for k, v in node.items()}
     if isinstance(node, list):

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from messages_schema import schemas
+from messages_schema.schemas import _walk
 
 # -- documents that follow the shipped schemas ---------------------------------------------
 
@@ -111,10 +112,8 @@ def _thaw(value: Any) -> Any:
 
 
 def _resolve(ref: str, stem: str) -> tuple[_Frozen, str]:
-    doc, _, fragment = ref.partition("#")
-    if doc:
-        stem = doc.removesuffix(".schema.json")
-    return _freeze(schemas.definition(f"{stem}.schema.json#{fragment}", frozenset())), stem
+    node, stem = _walk.resolve(ref, stem, frozenset())
+    return _freeze(node), stem
 
 
 @functools.cache
@@ -123,8 +122,7 @@ def _schema_node(node: _Frozen, stem: str, depth: int) -> st.SearchStrategy[Any]
         target, target_stem = _resolve(node.get("$ref"), stem)
         return st.deferred(lambda: _schema_node(target, target_stem, depth))
     if "discriminator" in node:
-        mapping = _thaw(node.get("discriminator")).get("mapping", {})
-        targets = list(dict.fromkeys(mapping.values()))
+        targets = _walk.union_refs({"discriminator": _thaw(node.get("discriminator"))})
         return st.sampled_from(targets).flatmap(
             lambda ref: _schema_node(_freeze({"$ref": ref}), stem, depth)
         )
