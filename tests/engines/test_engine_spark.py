@@ -24,6 +24,8 @@ pytestmark = [
     # pyspark 4 warns on import paths it checks when pandas is 3.x; mapInArrow never
     # converts to pandas, so the warning says nothing about this adapter.
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    # One local Spark cluster for the suite: under pytest-xdist these tests share a worker.
+    pytest.mark.xdist_group("spark"),
 ]
 
 #: Records in the lake: at least 100,000 as issue 13 asks.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import struct
+import subprocess
+import sys
 import zlib
 from typing import Any
 
@@ -199,3 +201,47 @@ class TestAnalysisIsShared:
         )
         lint(request(image(b64_image()), image(b64_image())), config=LintConfig(select=["MED"]))
         assert len(calls) == 2
+
+
+#: A one-page PDF whose ``startxref`` points nowhere: pypdf repairs it and logs the repair.
+DAMAGED_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\n"
+    b"trailer<</Root 1 0 R/Size 4>>\nstartxref\n9999\n%%EOF\n"
+)
+
+
+class TestDamagedPdf:
+    def test_pypdf_repairs_stay_off_stderr(self):
+        """A repaired PDF lints clean, and pypdf's repair log does not reach stderr.
+
+        In a process that configured no logging (a script, the CLI), logging's last resort
+        would print pypdf's warnings in the middle of a report. pytest installs handlers,
+        so this runs in a fresh interpreter.
+        """
+        code = (
+            "import base64, sys\n"
+            "from messages_schema import lint\n"
+            f"pdf = {DAMAGED_PDF!r}\n"
+            "doc = {'type': 'document', 'source': {'type': 'base64',"
+            " 'media_type': 'application/pdf', 'data': base64.b64encode(pdf).decode()}}\n"
+            "body = {'model': 'claude-sonnet-4-6', 'max_tokens': 8, 'messages':"
+            " [{'role': 'user', 'content': [doc, {'type': 'text', 'text': 'x'}]}]}\n"
+            "print(len(lint(body)))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (0, "0\n", "")
+
+    def test_the_repair_is_still_logged_for_applications_that_listen(self, caplog):
+        """Propagation stays on: an application's own logging still sees pypdf's warnings."""
+        pdf = base64.b64encode(DAMAGED_PDF).decode()
+        doc = {
+            "type": "document",
+            "source": {"type": "base64", "media_type": "application/pdf", "data": pdf},
+        }
+        with caplog.at_level("WARNING", logger="pypdf"):
+            assert lint(request(doc, {"type": "text", "text": "x"})) == []
+        assert any(r.name.startswith("pypdf") for r in caplog.records)

@@ -13,6 +13,7 @@ import binascii
 import functools
 import importlib
 import io
+import logging
 import re
 import warnings
 from collections.abc import Iterator
@@ -52,9 +53,17 @@ def _pillow() -> Any:
     return _import("PIL.Image")
 
 
+@functools.cache
 def _pypdf() -> Any:
     """``pypdf``, or None without the ``media`` extra."""
-    return _import("pypdf")
+    module = _import("pypdf")
+    if module is not None:
+        # pypdf logs each repair of a damaged PDF as a warning. With no handler anywhere
+        # logging's last resort prints them to stderr, in the middle of `check`'s report;
+        # a NullHandler keeps them off it, and an application that configured logging
+        # still receives them through propagation.
+        logging.getLogger("pypdf").addHandler(logging.NullHandler())
+    return module
 
 
 def sniff(data: bytes) -> str | None:

@@ -320,7 +320,11 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
     (anthropics/claude-agent-sdk-typescript#350, 2026-06-15, claude-haiku-4-5; same text in
     ianarawjo/ChainForge#271, 2024-04-29). On claude-mythos-preview:
     `role 'system' is not supported on this model` (UKGovernmentBEIS/inspect_ai#4221,
-    2026-06-10).
+    2026-06-10), and the same text from Claude Code sending one to a model older than
+    Opus 4.8 (anthropics/claude-code#61412, 2026-05-22). "Models released before Opus 4.8
+    reject them" (gproxy-transform's docs on mid-conversation system messages): the
+    capability table marks every model released before Opus 4.8 `system_messages = false`,
+    and leaves a later model it has no evidence for unmarked (never flagged).
 
     ## Thinking modes
     Every mode: `role: system` support does not depend on thinking.
