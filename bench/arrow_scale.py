@@ -4,7 +4,7 @@ Throughput of the Arrow batch linter and the Spark adapter versus plain ``lint``
     python bench/arrow_scale.py [N]            # N records (default 200,000)
     python bench/arrow_scale.py --rss PATH     # peak RSS of check_parquet over PATH
 
-Records are the test lake's (``tests/lake_records.py``): mixed requests, responses,
+Records are the test lake's (``tests/support/lake.py``): mixed requests, responses,
 batch lines, pairs, streams and broken text, ~500 bytes on average. Each figure is
 records per second of wall time; Spark figures exclude session start-up but include
 reading the Parquet lake and writing the findings.
@@ -25,9 +25,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from messages_schema import lint
-from messages_schema._parquet import check_parquet
 from messages_schema.arrow import lint_batch
-from tests.lake_records import records
+from messages_schema.cli._parquet import check_parquet
+from tests.support.lake import records
 
 
 def rate(n: int, seconds: float, cpu: float | None = None) -> str:

@@ -60,7 +60,7 @@ def _peers(kind: str) -> dict[str, Method]:
     rs_validator = jsonschema_rs.validator_for(schema, registry=rs_registry)
     out["jsonschema-rs alone (our schema)"] = lambda b: rs_validator.is_valid(orjson.loads(b))
     try:
-        from tests.sdk.oracle import adapter
+        from tests.support.sdk.oracle import adapter
 
         sdk = adapter(kind)
 

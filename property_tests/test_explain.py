@@ -1,5 +1,5 @@
 """
-The fast structural explanation (`messages_schema._explain`) says what python ``jsonschema`` says.
+The fast structural explanation (`schemas._explain`) says what python ``jsonschema`` says.
 
 `Structure.problems` explains a rejected document from errors that `_explain.Explainer`
 computes, walking only what the compiled validator rejects; `Structure.reference_problems`
@@ -25,9 +25,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from messages_schema import LintConfig, Linter, schemas
-from messages_schema._betas import relevant
-from messages_schema._explain import explainer_for
-from messages_schema._structural import Structure, structure_for
+from messages_schema.schemas._betas import relevant
+from messages_schema.schemas._explain import explainer_for
+from messages_schema.schemas._structural import Structure, structure_for
 from messages_schema.strategies import (
     invalid_requests,
     requests,

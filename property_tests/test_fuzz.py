@@ -8,7 +8,7 @@ Fuzzing laws over validation and round trips, driven by `messages_schema.strateg
   with `lint` on all of them.
 * ``structure``/``unstructure`` and `normalize_request` laws hold on drawn requests
   and responses.
-* Differential against the SDK's own types (``tests/sdk/oracle.py``): whatever we
+* Differential against the SDK's own types (``tests/support/sdk/oracle.py``): whatever we
   accept, the SDK accepts; where the SDK accepts a body we reject for a structural
   reason, the reason is a deliberate one.
 
@@ -47,7 +47,7 @@ from messages_schema.strategies import (
     stream_events,
 )
 from property_tests._json_values import json_values
-from tests.sdk.oracle import explain
+from tests.support.sdk.oracle import explain
 from tests.test_sdk_differential import DELIBERATE
 
 KINDS = [
@@ -272,7 +272,7 @@ def test_oracle_accepts_streaming_requests() -> None:
     """
     The oracle accepts a minimal ``stream: true`` request, as the SDK does.
 
-    Fails until tests/sdk/oracle.py is fixed: `_eager` marks every key of
+    Fails until tests/support/sdk/oracle.py is fixed: `_eager` marks every key of
     ``MessageCreateParamsStreaming`` required, because that TypedDict is declared
     ``total=True`` for its own ``stream`` key while inheriting optional ones; it
     should trust the ``Required`` markers and ``__required_keys__`` alone (drop the

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -39,8 +38,8 @@ from messages_schema import (
     normalize_request,
     structure,
 )
-from messages_schema._checker import SAFE, UNSAFE, Task, execute
-from messages_schema._cmd_normalize import normalize_bytes
+from messages_schema.cli._work import SAFE, UNSAFE, Task, execute
+from messages_schema.cli.normalize import normalize_bytes
 from messages_schema.normalize import STEPS
 from messages_schema.strategies import (
     conversations,
@@ -51,6 +50,7 @@ from messages_schema.strategies import (
 )
 from messages_schema.stream import SSEDecoder, StreamAccumulator, iter_sse
 from property_tests._json_values import json_values
+from tests.support import paths
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Any:
@@ -258,7 +258,7 @@ def test_sse_parsing_never_raises(chunks: list[bytes | str]) -> None:
 
 # -- all of them at once, on mutated real payloads: the long fuzz run ---------------------
 
-_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "rules" / "fixtures"
+_FIXTURES = paths.RULE_FIXTURES
 
 
 def _seeds() -> tuple[list[Any], list[Any]]:

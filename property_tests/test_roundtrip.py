@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 
 from messages_schema import LintConfig, dumps, lint, loads, models, structure, unstructure
-from messages_schema._structural import structure_for
+from messages_schema.schemas._structural import structure_for
 from messages_schema.strategies import schema_documents as documents
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

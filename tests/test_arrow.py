@@ -15,7 +15,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from messages_schema import ConfigError, LintConfig, Location, lint
-from messages_schema._parquet import check_parquet, cli_findings
 from messages_schema.arrow import (
     FINDING_FIELDS,
     findings_schema,
@@ -25,7 +24,8 @@ from messages_schema.arrow import (
     lint_record_batch,
 )
 from messages_schema.cli import UsageError
-from tests.lake_records import plain_findings, pool, records
+from messages_schema.cli._parquet import check_parquet, cli_findings
+from tests.support.lake import plain_findings, pool, records
 
 VALID = (
     b'{"model": "claude-sonnet-4-5", "max_tokens": 16,'

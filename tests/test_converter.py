@@ -21,9 +21,9 @@ from messages_schema import (
     structure,
     unstructure,
 )
-from messages_schema._betas import known_betas
 from messages_schema.converter import make_converter
 from messages_schema.models import UNSET
+from messages_schema.schemas._betas import known_betas
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCH_ONLY = LintConfig(select=("SCH",))

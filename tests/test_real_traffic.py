@@ -1,5 +1,5 @@
 """
-Recorded real traffic (``tests/data/corpus``): what the API accepted is never a false alarm.
+Recorded real traffic (``tests/fixtures/corpus``): what the API accepted is never a false alarm.
 
 Each file is one literal exchange another project recorded against the real API (its
 ``source`` and ``date`` say where and when; the corpus README describes the fields). For
@@ -13,7 +13,6 @@ have carried any beta, so they are checked with every beta this version knows.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -22,8 +21,9 @@ import pytest
 import messages_schema as ms
 from messages_schema import KNOWN_BETAS, LintConfig, lint
 from messages_schema.stream import StreamAccumulator, iter_sse
+from tests.support import paths
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
+CORPUS = paths.CORPUS
 CASES = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in
          sorted(CORPUS.glob("c*.json"))}
 

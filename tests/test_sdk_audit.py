@@ -20,7 +20,7 @@ from typing import Any
 import anthropic
 import pytest
 
-from messages_schema import _betas
+from messages_schema.schemas import _betas
 from tools import sdk_audit
 from tools.sdk_audit_draft import Drafter
 

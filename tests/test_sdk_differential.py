@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from messages_schema import Finding, LintConfig, lint
-from messages_schema._betas import known_betas
-from tests.sdk.generate import documents
-from tests.sdk.oracle import explain, json_schema
+from messages_schema.schemas._betas import known_betas
+from tests.support.sdk.generate import documents
+from tests.support.sdk.oracle import explain, json_schema
 
 
 def _last(f: Finding) -> str | int:

@@ -21,7 +21,7 @@ import pytest
 
 import messages_schema as ms
 from messages_schema import KNOWN_BETAS, LintConfig, is_valid, lint, schemas
-from messages_schema._betas import known_betas, unknown_betas
+from messages_schema.schemas._betas import known_betas, unknown_betas
 from messages_schema.stream import StreamAccumulator, aiter_sse, iter_sse
 
 MESSAGE: dict[str, Any] = {
@@ -456,7 +456,7 @@ def test_strict_unknown_from_toml() -> None:
 
 def test_check_strict_unknown_flag(tmp_path: Any) -> None:
     """``check --beta NEW``: exit 0 with warnings; ``--strict-unknown``: exit 1."""
-    from test_cli_helpers import check
+    from tests.support.cli import check
 
     path = tmp_path / "request.json"
     path.write_text(json.dumps({**REQUEST, "brand_new_option": True}), encoding="utf-8")

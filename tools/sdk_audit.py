@@ -8,7 +8,7 @@ Audit the JSON Schemas against the official SDK's types, in both directions.
 
 For each schema entry the audit walks the installed ``anthropic`` SDK's types twice:
 the GA types (``anthropic.types``) against the schema *as the API sees it without any
-``anthropic-beta`` header* (`messages_schema._betas.view` strips what ``betas.toml``
+``anthropic-beta`` header* (`messages_schema.schemas._betas.view` strips what ``betas.toml``
 marks beta-only), and the beta types (``anthropic.types.beta``) against the full
 schema. It compares, at every object and union it meets, keys (missing on either
 side), required-ness, nullability, JSON types, literal values and union members (by
@@ -704,7 +704,7 @@ def _sdk_betas() -> frozenset[str]:
 
 
 def _check_beta_data(docs: dict[str, dict[str, Any]], items: Iterable[Any]) -> Iterator[Difference]:
-    from messages_schema._betas import STEM
+    from messages_schema.schemas._betas import STEM
 
     known = _sdk_betas()
     defs = docs[STEM]["$defs"]
@@ -748,7 +748,7 @@ def audit(
         beta_items: The beta-only items (``_betas.Unlock``; default: the shipped data).
         entries: Which entries of `ENTRIES` to walk (default: all).
     """
-    from messages_schema import _betas
+    from messages_schema.schemas import _betas
 
     docs = load_schemas() if docs is None else docs
     items = tuple(_betas.unlocks() if beta_items is None else beta_items)

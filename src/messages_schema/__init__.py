@@ -12,7 +12,6 @@ where and why, in the API's own path and wording::
 
 import typing
 
-from messages_schema._betas import KNOWN_BETAS
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import (
     ConfigError,
@@ -25,6 +24,7 @@ from messages_schema.exceptions import (
 )
 from messages_schema.findings import Applicability, Edit, Finding, Fix, Location, Severity
 from messages_schema.linter import Linter, is_valid, lint
+from messages_schema.schemas._betas import KNOWN_BETAS
 
 if typing.TYPE_CHECKING:
     from messages_schema.converter import dumps, loads, structure, unstructure

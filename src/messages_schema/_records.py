@@ -1,70 +1,79 @@
 """
-Reading documents out of files, in bounded memory.
+One record, the way every file-level caller sees it: its kind, its id, its findings.
 
-Formats come from the extension or the content, kinds from each record's shape, JSONL
-records from lines.
+A *record* is one document of a dataset: a ``.json`` file, a JSONL line, an Arrow or
+Parquet cell. ``check``, the Arrow functions, Parquet input and the Spark adapter all
+go through this module, so that one record gets the same kind, the same label and the
+same findings whichever door it came in by:
 
-A JSONL file is never read whole: `plan_chunks` cuts it at line ends into byte ranges
-(scanning fixed-size blocks), and `iter_lines` reads one range line by line with a
-bounded ``readline``, so a line longer than the record limit is skipped in blocks and
-reported rather than held in memory.
+* `detect_kind` guesses a record's kind from its shape; `is_pair` tells a request and
+  its response stored side by side, which `sides` splits into the two documents to
+  check (paths prefixed with ``request`` or ``response``);
+* `record_id` is the label of a record in every output (``custom_id`` or ``id``);
+* `lint_record` and `record_is_valid` check one record given as JSON text, and
+  `lint_side` one decoded side, for every caller;
+* `split_marker` and `suppressed` read the record-level suppression marker.
+
+No pyarrow and no file I/O here: the Arrow, Parquet and engine adapters only move
+columns in and out, and ``check`` reads files in bounded memory itself
+(`messages_schema.cli._files`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterator
-from pathlib import Path as FsPath
-from typing import IO, Any
+from typing import Any, Final, Literal, TypeAlias
 
 import attrs
+import orjson
 
 from messages_schema import _jsonio
-from messages_schema._types import JSONValue
+from messages_schema._types import KINDS, JSONValue, Path, canonical_kind
 from messages_schema.exceptions import ConfigError
+from messages_schema.findings import Finding
+from messages_schema.linter import Linter
 
-#: File extensions ``check`` reads, and how.
-EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".sse": "sse"}
+__all__ = [
+    "AUTO",
+    "MARKER",
+    "NULL_MESSAGE",
+    "Nulls",
+    "Record",
+    "RecordResult",
+    "Side",
+    "check_kind",
+    "check_nulls",
+    "decode_record",
+    "detect_kind",
+    "document_of",
+    "is_pair",
+    "line_key",
+    "lint_record",
+    "lint_side",
+    "null_finding",
+    "record_id",
+    "record_is_valid",
+    "sides",
+    "split_marker",
+    "suppressed",
+    "with_prefix",
+]
+
+#: The kind that means "detect each record's kind from its shape", as ``check`` does.
+AUTO: Final = "auto"
+
+#: What to do with a null record: ``skip`` it (no finding, a null verdict) or report it
+#: as ``invalid`` (one ``SCH000`` finding, verdict False).
+Nulls: TypeAlias = Literal["skip", "invalid"]
+
+#: The message of the ``SCH000`` finding a null record gets under ``nulls="invalid"``.
+NULL_MESSAGE: Final = "Invalid JSON: the record is null (no document)"
 
 #: The record-level suppression marker: ``{"_messages_schema": {"ignore": ["TURN001"]}}``.
-MARKER = "_messages_schema"
-
-#: Largest document (a ``.json`` or ``.sse`` file, or one JSONL line) that is checked.
-DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024
-MAX_ENV = "MESSAGES_SCHEMA_MAX_RECORD_BYTES"
-
-_BLOCK = 1 << 20
+MARKER: Final = "_messages_schema"
 
 
-def max_record_bytes() -> int:
-    """
-    The record size limit: ``$MESSAGES_SCHEMA_MAX_RECORD_BYTES`` or 256 MiB.
-
-    Raises:
-        ConfigError: The variable is set to something other than a positive integer
-            (a typo must not silently fall back to the default).
-    """
-    raw = os.environ.get(MAX_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_RECORD_BYTES
-    try:
-        value = int(raw.replace("_", ""))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        msg = f"{MAX_ENV}={raw!r}: expected a positive number of bytes, such as 268435456"
-        raise ConfigError(msg)
-    return value
-
-
-def too_large_message(size: int | None, limit: int) -> str:
-    """The finding message for a document over the size limit."""
-    what = "over" if size is None else f"{size:,} bytes,"
-    return (
-        f"Document too large to check ({what} the limit of {limit:,} bytes); "
-        f"set {MAX_ENV} to raise the limit"
-    )
+# -- what a record is ---------------------------------------------------------------------
 
 
 def detect_kind(value: JSONValue) -> str:
@@ -122,6 +131,28 @@ def line_key(raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()[:16]
 
 
+@attrs.frozen
+class Record:
+    """One document read from a file: its text, where it came from, and its parsed value."""
+
+    #: 1-based line of a JSONL record; 1 for a whole-file document.
+    line: int
+    raw: bytes
+    value: Any = None
+    error: str | None = None
+
+
+def decode_record(line: int, raw: bytes) -> Record:
+    """Decode one record's bytes; a failure is kept as ``error``, never raised."""
+    try:
+        return Record(line, raw, _jsonio.decode(raw))
+    except _jsonio.InvalidJSON as exc:
+        return Record(line, raw, None, str(exc))
+
+
+# -- the suppression marker ---------------------------------------------------------------
+
+
 def split_marker(value: Any) -> tuple[Any, tuple[str, ...]]:
     """
     Remove the suppression marker from a record; return the record and its ignores.
@@ -149,156 +180,135 @@ def suppressed(code: str, ignores: tuple[str, ...]) -> bool:
     return any(s == "ALL" or code.startswith(s) for s in ignores)
 
 
-@attrs.frozen
-class Record:
-    """One document read from a file: its text, where it came from, and its parsed value."""
+# -- checking a record --------------------------------------------------------------------
 
-    #: 1-based line of a JSONL record; 1 for a whole-file document.
-    line: int
-    raw: bytes
+
+def check_kind(kind: str | None) -> str:
+    """Return *kind* (``None`` meaning `AUTO`), or raise `ConfigError` naming the choices."""
+    if kind is None:
+        return AUTO
+    if kind != AUTO:
+        kind = canonical_kind(kind)
+    if kind != AUTO and kind not in KINDS:
+        msg = f"kind must be {AUTO!r} or one of {', '.join(KINDS)}, not {kind!r}"
+        raise ConfigError(msg)
+    return kind
+
+
+def check_nulls(nulls: str) -> Nulls:
+    """Return *nulls*, or raise `ConfigError` when it is not ``skip`` or ``invalid``."""
+    if nulls not in ("skip", "invalid"):
+        msg = f"nulls must be 'skip' or 'invalid', not {nulls!r}"
+        raise ConfigError(msg)
+    return nulls  # type: ignore[return-value]
+
+
+@attrs.frozen
+class Side:
+    """One document to check in a record: its kind, its place in the record, its value."""
+
+    kind: str
+    #: ``()`` for a whole record; ``("request",)`` or ``("response",)`` for a pair's side.
+    prefix: Path
+    value: Any
+
+
+def sides(value: Any, kind: str | None) -> tuple[Side, ...]:
+    """
+    The documents to check in one decoded record, checked as *kind*.
+
+    With *kind* None or `AUTO`, a request/response pair gives both of its sides and
+    anything else one side of the kind `detect_kind` gives; a given kind always gives
+    the whole record.
+    """
+    if kind is None or kind == AUTO:
+        if is_pair(value):
+            return (
+                Side("request", ("request",), value["request"]),
+                Side("response", ("response",), value["response"]),
+            )
+        kind = detect_kind(value)
+    return (Side(kind, (), value),)
+
+
+def document_of(value: Any) -> Any:
+    """What `Linter.lint` is handed for a decoded *value*."""
+    # `lint` reads a `str` as JSON text; a record that *is* a JSON string goes back to
+    # its text so that it is checked as the string value it is.
+    return orjson.dumps(value) if isinstance(value, str) else value
+
+
+def with_prefix(prefix: Path, findings: list[Finding]) -> list[Finding]:
+    """*findings* of one side, with paths from the record's root."""
+    if not prefix:
+        return findings
+    return [attrs.evolve(f, path=(*prefix, *f.path)) for f in findings]
+
+
+def lint_side(linter: Linter, side: Side, size: int | None = None) -> list[Finding]:
+    """The findings of one side of a record, with paths from the record's root."""
+    found = linter.lint(document_of(side.value), kind=side.kind, size=size)
+    return with_prefix(side.prefix, found)
+
+
+@attrs.frozen
+class RecordResult:
+    """The findings of one record, each with the kind it was checked as, and its decoded value."""
+
+    findings: list[tuple[str, Finding]]
+    #: The decoded record, or ``None`` when it was not decoded (bad JSON, streams, nulls).
     value: Any = None
-    error: str | None = None
 
 
-def read_records(data: bytes, fmt: str) -> Iterator[Record]:
+def null_finding(linter: Linter) -> list[tuple[str, Finding]]:
+    """The ``SCH000`` finding of a null record, unless *linter* has ``SCH000`` off."""
+    if "SCH000" not in linter.enabled:
+        return []
+    from messages_schema.rules import make_finding
+
+    return [("request", make_finding("SCH000", NULL_MESSAGE))]
+
+
+def lint_record(linter: Linter, raw: str | bytes | None, kind: str, nulls: Nulls) -> RecordResult:
     """
-    Yield the records of a file's bytes: one for ``json``, one per non-blank line for ``jsonl``.
+    Lint one record given as JSON text, the way ``check`` lints one JSONL line.
 
-    A record that does not decode carries the reason in ``error`` and keeps its bytes.
+    With a fixed *kind* the result equals ``linter.lint(raw, kind=kind)``. With
+    `AUTO` the record is decoded once and split into its `sides`; text that does not
+    decode is checked (and reported ``SCH000``) as a request.
     """
-    if fmt == "jsonl":
-        for number, line in enumerate(data.split(b"\n"), start=1):
-            stripped = line.strip()
-            if not stripped:
-                continue
-            yield decode_record(number, stripped)
-    else:
-        yield decode_record(1, data)
-
-
-def decode_record(line: int, raw: bytes) -> Record:
-    """Decode one record's bytes; a failure is kept as ``error``, never raised."""
+    if raw is None:
+        return RecordResult(null_finding(linter) if nulls == "invalid" else [])
+    if kind == "stream":
+        return RecordResult([("stream", f) for f in linter.lint(raw, kind="stream")])
     try:
-        return Record(line, raw, _jsonio.decode(raw))
-    except _jsonio.InvalidJSON as exc:
-        return Record(line, raw, None, str(exc))
+        value = _jsonio.decode(raw)
+    except _jsonio.InvalidJSON:
+        fallback = "request" if kind == AUTO else kind
+        return RecordResult([(fallback, f) for f in linter.lint(raw, kind=fallback)])
+    return RecordResult(
+        [(side.kind, f) for side in sides(value, kind) for f in lint_side(linter, side)],
+        value,
+    )
 
 
-def format_of(path: FsPath, default: str = "json") -> str:
-    """Return ``json``, ``jsonl`` or ``sse`` for *path* by its extension."""
-    return EXTENSIONS.get(path.suffix.lower(), default)
-
-
-def sniff(head: bytes) -> str:
+def record_is_valid(
+    linter: Linter, raw: str | bytes | None, kind: str, nulls: Nulls
+) -> bool | None:
     """
-    Guess a format from the first bytes of a file whose name does not tell.
+    Whether one record has no error-severity finding; ``None`` for a skipped null.
 
-    SSE when it starts with an ``event:``/``data:`` field; JSONL when the first line is a
-    whole JSON document and more text follows; otherwise one JSON document.
+    Same verdict as ``not any(f.is_error for f in lint_record(...).findings)``, on the
+    linter's fast path.
     """
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if text.startswith((b"event:", b"data:", b"id:", b":")):
-        return "sse"
-    first, sep, rest = text.partition(b"\n")
-    if sep and rest.strip():
-        try:
-            _jsonio.decode(first)
-        except _jsonio.InvalidJSON:
-            return "json"
-        return "jsonl"
-    return "json"
-
-
-@attrs.frozen
-class Chunk:
-    """A byte range of a JSONL file that starts at a line start and ends after a line end."""
-
-    start: int
-    end: int
-    first_line: int
-
-
-def plan_chunks(stream: IO[bytes], target: int) -> Iterator[Chunk]:
-    """
-    Cut a seekable JSONL stream into chunks of about *target* bytes at line ends.
-
-    Reads the stream in 1 MiB blocks (only counting line ends), so memory stays
-    bounded whatever the length of the lines. Always yields at least one chunk.
-    """
-    start = 0
-    pos = 0
-    line = 1
-    lines_in_chunk = 0
-    yielded = False
-    while True:
-        block = stream.read(_BLOCK)
-        if not block:
-            break
-        offset = 0
-        while True:
-            want = start + target - pos
-            if want > len(block) - offset:
-                lines_in_chunk += block.count(b"\n", offset)
-                pos += len(block) - offset
-                break
-            cut = block.find(b"\n", offset + max(want - 1, 0))
-            if cut < 0:
-                lines_in_chunk += block.count(b"\n", offset)
-                pos += len(block) - offset
-                break
-            lines_in_chunk += block.count(b"\n", offset, cut + 1)
-            end = pos + (cut + 1 - offset)
-            yield Chunk(start, end, line)
-            yielded = True
-            line += lines_in_chunk
-            lines_in_chunk = 0
-            start = pos = end
-            offset = cut + 1
-    if pos > start or not yielded:
-        yield Chunk(start, pos, line)
-
-
-@attrs.frozen
-class Line:
-    """One line of a JSONL chunk: its number and stripped bytes (None: over the limit)."""
-
-    number: int
-    raw: bytes | None
-    size: int
-
-
-def iter_lines(stream: IO[bytes], *, first_line: int, length: int, limit: int) -> Iterator[Line]:
-    """
-    Yield the non-blank lines of the next *length* bytes of *stream*.
-
-    A line longer than *limit* is consumed in blocks and yielded with ``raw=None``.
-    """
-    remaining = length
-    number = first_line
-    while remaining > 0:
-        line = stream.readline(min(limit + 1, remaining))
-        if not line:
-            return
-        remaining -= len(line)
-        size = len(line)
-        if len(line) > limit:
-            while not line.endswith(b"\n") and remaining > 0:
-                line = stream.readline(min(_BLOCK, remaining))
-                if not line:
-                    break
-                remaining -= len(line)
-                size += len(line)
-            yield Line(number, None, size)
-        else:
-            stripped = line.strip()
-            if stripped:
-                yield Line(number, stripped, size)
-        number += 1
-
-
-def read_bounded(stream: IO[bytes], limit: int) -> bytes | None:
-    """Read *stream* to its end; None when it holds more than *limit* bytes."""
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        return None
-    return data
+    if raw is None:
+        return None if nulls == "skip" else "SCH000" not in linter.enabled
+    if kind != AUTO:
+        return linter.is_valid(raw, kind=kind)
+    try:
+        value = _jsonio.decode(raw)
+    except _jsonio.InvalidJSON:
+        return linter.is_valid(raw, kind="request")
+    if isinstance(value, str):  # a JSON string: its own text, not the text it holds
+        return linter.is_valid(raw, kind=detect_kind(value))
+    return all(linter.is_valid(side.value, kind=side.kind) for side in sides(value, kind))

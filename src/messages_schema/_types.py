@@ -26,6 +26,12 @@ Kind: TypeAlias = Literal[
 
 #: Every kind, in the order the documentation lists them.
 KINDS: tuple[Kind, ...] = get_args(Kind)
+#: The kinds that are requests (strict: unknown keys are errors).
+REQUEST_KINDS: frozenset[str] = frozenset({"request", "count_tokens", "batch_request"})
+#: The kinds the API sends (tolerant: what is newer than the schemas is a warning).
+RESPONSE_KINDS: frozenset[str] = frozenset(
+    {"response", "stream", "stream_event", "batch_result", "error"}
+)
 
 
 def canonical_kind(kind: str) -> str:

@@ -32,7 +32,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     )
     raise ImportError(msg) from exc
 
-from messages_schema._batchlint import (
+from messages_schema._records import (
     AUTO,
     Nulls,
     check_kind,

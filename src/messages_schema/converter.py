@@ -50,8 +50,11 @@ from cattrs.preconf.orjson import OrjsonConverter
 from cattrs.preconf.orjson import make_converter as _make_orjson
 
 from messages_schema import _jsonio
-from messages_schema._apipath import api_path
-from messages_schema._structural import (
+from messages_schema._types import JSONValue, Path
+from messages_schema.exceptions import StructureError, UnstructureError
+from messages_schema.findings import Finding, Severity
+from messages_schema.schemas._apipath import api_path
+from messages_schema.schemas._structural import (
     EXTRA,
     LITERAL,
     MISSING,
@@ -62,9 +65,6 @@ from messages_schema._structural import (
     _literal,
     _type_message,
 )
-from messages_schema._types import JSONValue, Path
-from messages_schema.exceptions import StructureError, UnstructureError
-from messages_schema.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from messages_schema.models._base import TaggedUnion
@@ -976,7 +976,7 @@ def _collect(exc: BaseException, path: Path, out: list[tuple[Path, str, str]]) -
 
 
 def _finding(code: str, message: str, path: Path, cls: Any, root: JSONValue) -> Finding:
-    from messages_schema.rules import RULES
+    from messages_schema.rules import make_finding
 
     api = ".".join(str(s) for s in path)
     kind = _kind_of(cls)
@@ -985,14 +985,8 @@ def _finding(code: str, message: str, path: Path, cls: Any, root: JSONValue) -> 
         # cannot follow keeps the plain dotted form.
         with contextlib.suppress(Exception):
             api = api_path(kind, root, path)
-    return Finding(
-        code=code,
-        name=RULES[code].name,
-        severity=Severity.ERROR,
-        message=message,
-        path=path,
-        api_path=api,
-    )
+    # An error whatever the code's own severity: the value could not be built.
+    return make_finding(code, message, path, api_path=api, severity=Severity.ERROR)
 
 
 def _kind_of(cls: Any) -> str | None:

@@ -8,47 +8,38 @@ and reused; `lint` and `is_valid` use a cached one per config.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeAlias
 
 import attrs
 import orjson
 
 from messages_schema import _jsonio
-from messages_schema._apipath import api_path
-from messages_schema._betas import relevant, unknown_betas
-from messages_schema._structural import (
-    CONST,
-    ENUM,
-    EXTRA,
-    LITERAL,
-    MISSING,
-    TAG,
-    Problem,
-    Structure,
-    structure_for,
+from messages_schema._types import (
+    KINDS,
+    REQUEST_KINDS,
+    JSONObject,
+    JSONValue,
+    Kind,
+    Path,
+    canonical_kind,
 )
-from messages_schema._types import KINDS, JSONObject, JSONValue, Kind, Path, canonical_kind
 from messages_schema.config import LintConfig
 from messages_schema.exceptions import ConfigError
-from messages_schema.findings import Finding, Location, Severity
-from messages_schema.rules import RULES, Node, Rule, select_rules
+from messages_schema.findings import Finding, Severity
+from messages_schema.rules import RULES, Node, Rule, make_finding, select_rules
 from messages_schema.rules._context import Context
 from messages_schema.rules._gates import PARAMETER_KEYS, PARAMETER_RULES, keys_for, present_tokens
 from messages_schema.rules._limits import SIZE_LIMITS, TOO_LARGE_MESSAGE, size_message
-from messages_schema.rules._registry import REQUEST_KINDS, Violation
+from messages_schema.rules._registry import Violation
+from messages_schema.schemas._apipath import api_path
+from messages_schema.schemas._betas import relevant, unknown_betas
+from messages_schema.schemas._structural import Structure, classify, structure_for
 
 __all__ = ["Linter", "is_valid", "lint"]
 
 Document: TypeAlias = "JSONValue | bytes | bytearray | memoryview"
-_RESPONSE_KINDS = frozenset({"response", "stream", "stream_event", "batch_result", "error"})
 
-
-#: What `Linter._classify` makes of a structural problem: code (None: not a finding),
-#: message, the API's own text, and a severity overriding the code's (None: the code's).
-_Class: TypeAlias = "tuple[str | None, str, str | None, Severity | None]"
-#: Request problems that a beta newer than the schemas may explain (`LintConfig.strict_unknown`).
-_UNKNOWN_CODES = frozenset({EXTRA, TAG, "SCH010"})
 #: The codes a request's structural problems become (``SCH000``: too deep to explain).
 _DECISIVE_CODES = frozenset({f"SCH{n:03d}" for n in range(11)})
 #: What `Linter._collect` returns to `Linter.is_valid` for a document the compiled
@@ -57,6 +48,22 @@ _REJECTED: list[Finding] = []
 #: JSON text (`lint` decodes it). A tuple: ``isinstance`` with one is several times
 #: cheaper than with a ``X | Y`` union on Python 3.11, and it runs on every call.
 _TEXT = (bytes, bytearray, memoryview, str)
+
+
+
+
+def _stream_checker() -> Callable[[Any, frozenset[str]], Iterator[Finding]]:
+    # Imported on first use: most runs never check a stream.
+    from messages_schema.stream._findings import check_stream
+
+    return check_stream
+
+
+#: Kinds checked by a module of their own rather than by the schema and the rule walk:
+#: kind -> a function returning that module's ``(document, enabled codes) -> findings``.
+_OTHER_CHECKERS: dict[str, Callable[[], Callable[[Any, frozenset[str]], Iterator[Finding]]]] = {
+    "stream": _stream_checker,
+}
 
 
 def _check_kind(kind: str) -> Kind:
@@ -143,10 +150,9 @@ class Linter:
     ) -> Iterator[Finding]:
         """Yield every finding for *document*, in no particular order."""
         kind = _check_kind(kind)
-        if kind == "stream":
-            from messages_schema.stream import stream_findings
-
-            yield from stream_findings(document, linter=self)
+        checker = _OTHER_CHECKERS.get(kind)
+        if checker is not None:
+            yield from checker()(document, self.enabled)
             return
         yield from self._collect(document, kind, size=size)
 
@@ -175,10 +181,9 @@ class Linter:
         for `is_valid`, which the compiled validator answers alone on valid input, and
         on invalid input too where every structural problem is an error (`_REJECTED`).
         """
-        if kind == "stream":
-            from messages_schema.stream import stream_findings
-
-            return list(stream_findings(document, linter=self))
+        checker = _OTHER_CHECKERS.get(kind)
+        if checker is not None:
+            return list(checker()(document, self.enabled))
         out: list[Finding] = []
         if isinstance(document, _TEXT):
             if kind in SIZE_LIMITS:
@@ -214,7 +219,6 @@ class Linter:
     def _structural(
         self, document: JSONValue, kind: str, out: list[Finding], structure: Structure
     ) -> None:
-        prefix: Path = ("params",) if kind == "batch_request" else ()
         try:
             problems = structure.problems(document)
         except RecursionError:
@@ -226,7 +230,7 @@ class Linter:
             return
         softened = False
         for problem in problems:
-            code, message, api_error, severity = self._classify(problem, prefix, kind)
+            code, message, api_error, severity = classify(problem, kind, tolerant=self._tolerant)
             softened = softened or severity is Severity.WARNING
             if code is None or code not in self.enabled:
                 continue
@@ -248,55 +252,6 @@ class Linter:
             "have introduced them (`strict-unknown` keeps them errors)"
         )
 
-    def _classify(self, problem: Problem, prefix: Path, kind: str) -> _Class:
-        """
-        Map a structural problem to a code and severity (architecture decision 12).
-
-        Requests: a beta-only item without its header is ``SCH010`` (the schema view for
-        the configured betas left it out); under an ``anthropic-beta`` value this
-        version does not know, unknown keys, types and string values are warnings.
-        Responses, streams, batch results, error envelopes: an unknown variant
-        (``SCH011``) or string value (``SCH012``) is a warning.
-        """
-        if kind in REQUEST_KINDS:
-            code, message, api_error = problem.code, problem.message, None
-            if problem.betas:
-                unlocking = problem.betas
-                name = problem.path[-1] if problem.path else ""
-                if problem.code == TAG:
-                    what = f"type `{problem.detail}` is"
-                elif problem.code == EXTRA:
-                    what = f"`{name}` is"
-                elif problem.code == MISSING:
-                    what = f"leaving out `{name}` is"
-                else:
-                    what = f"this value of `{name}` is"
-                hint = " or ".join(f"`{b}`" for b in unlocking)
-                message = (
-                    f"{problem.message} ({what} beta-only: "
-                    f"send `anthropic-beta: {unlocking[-1]}`"
-                    + (f"; any of {hint} unlocks it" if len(unlocking) > 1 else "")
-                    + ")"
-                )
-                code, api_error = "SCH010", problem.message
-            if self._tolerant and (
-                code in _UNKNOWN_CODES
-                or (problem.code == LITERAL and problem.detail in (ENUM, CONST))
-            ):
-                return code, message, api_error, Severity.WARNING
-            return code, message, api_error, None
-        if kind in _RESPONSE_KINDS:
-            if problem.code == TAG or (
-                problem.detail == CONST and len(problem.path) > 1 and problem.path[-1] == "type"
-            ):
-                # A `type` this version does not know: a newer block, delta, event or
-                # result (a one-variant union is a `const`, not a tagged union).
-                return "SCH011", problem.message, None, None
-            if problem.detail == ENUM:
-                message = f"{problem.message}; in a response, a value newer than these schemas"
-                return "SCH012", message, None, None
-        return problem.code, problem.message, None, None
-
     def _semantic(self, document: JSONValue, kind: str, out: list[Finding]) -> None:
         if not isinstance(document, dict):
             return
@@ -304,8 +259,6 @@ class Linter:
             body: Any = document
             prefix: Path = ()
             if kind == "batch_request":
-                for entry in self._plans[kind].item:
-                    self._run(entry, None, document, (), kind, document, out)
                 body = document.get("params")
                 prefix = ("params",)
                 if not isinstance(body, dict):
@@ -350,32 +303,6 @@ class Linter:
                 continue
             if found is not None:
                 self._findings(entry, found, prefix, kind, root, out)
-        message_rules = plan.message
-        block_rules = plan.block
-        if message_rules or block_rules:
-            for i, message in enumerate(ctx.messages):
-                if not isinstance(message, dict):
-                    continue
-                ctx.message_index, ctx.block_index = i, -1
-                where = (*prefix, "messages", i)
-                for entry in message_rules:
-                    self._run(entry, ctx, message, where, kind, root, out)
-                content = message.get("content")
-                if block_rules and isinstance(content, list):
-                    for j, block in enumerate(content):
-                        if not isinstance(block, dict):
-                            continue
-                        ctx.block_index = j
-                        for entry in block_rules:
-                            self._run(entry, ctx, block, (*where, "content", j), kind, root, out)
-        tool_rules = plan.tool
-        if tool_rules:
-            for t, tool in enumerate(ctx.tools):
-                if not isinstance(tool, dict):
-                    continue
-                ctx.tool_index = t
-                for entry in tool_rules:
-                    self._run(entry, ctx, tool, (*prefix, "tools", t), kind, root, out)
 
     def _parameter_rules(
         self,
@@ -477,22 +404,15 @@ class Linter:
         api_error: str | None = None,
         fix: Any = None,
         severity: Severity | None = None,
-        location: Location | None = None,
         api_path_override: str | None = None,
     ) -> Finding:
-        entry = RULES[code]
-        return Finding(
-            code=code,
-            name=entry.name,
-            severity=severity or entry.severity,
-            message=message,
-            path=path,
-            api_path=api_path_override
+        where = (
+            api_path_override
             if api_path_override is not None
-            else (api_path(kind, root, path) if path else ""),
-            api_error=api_error,
-            fix=fix,
-            location=location,
+            else (api_path(kind, root, path) if path else "")
+        )
+        return make_finding(
+            code, message, path, api_path=where, api_error=api_error, fix=fix, severity=severity
         )
 
 
@@ -537,10 +457,6 @@ class _Plan:
     """The rules one kind runs, grouped by the node they are handed."""
 
     document: tuple[Rule, ...]
-    message: tuple[Rule, ...]
-    block: tuple[Rule, ...]
-    tool: tuple[Rule, ...]
-    item: tuple[Rule, ...]
     #: ``(rule, function, gate tokens or None)`` for each document rule.
     document_calls: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
     #: `document_calls` whose gate is open, by the set of tokens present (see `runnable`).
@@ -570,7 +486,7 @@ class _Plan:
 
     @property
     def any_request_rule(self) -> bool:
-        return bool(self.document or self.message or self.block or self.tool)
+        return bool(self.document)
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], kind: str) -> _Plan:
@@ -579,10 +495,6 @@ class _Plan:
 
         return cls(
             document=pick(Node.DOCUMENT),
-            message=pick(Node.MESSAGE),
-            block=pick(Node.BLOCK),
-            tool=pick(Node.TOOL),
-            item=pick(Node.ITEM),
             document_calls=tuple(
                 (r, r.func, None if (keys := keys_for(r.code)) is None else frozenset(keys))
                 for r in pick(Node.DOCUMENT)

@@ -1,5 +1,5 @@
 """
-Data-driven rule fixtures: ``tests/rules/fixtures/<CODE>.json``, one file per code.
+Data-driven rule fixtures: ``tests/fixtures/rules/<CODE>.json``, one file per code.
 
 Each file is a list of cases ``{"description", "payload", "findings": [{"code", "pointer",
 "api_path"?}], "kind"?, "config"?, "size"?}``; each case is linted with only its file's code
@@ -10,15 +10,15 @@ selected and must produce exactly the listed findings. ``size`` is the body's si
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from messages_schema import LintConfig, lint
 from messages_schema.rules import RULES
+from tests.support import paths
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = paths.RULE_FIXTURES
 
 
 def _cases() -> list[Any]:

@@ -1,11 +1,25 @@
-"""The gate table (`messages_schema.rules._gates`) names only real rules and real signals."""
+"""
+Gates and memo keys, declared with each rule (``@rule(gate=..., memo=..., reads=...)``) and
+read into `messages_schema.rules._gates`: they name only real rules and real signals, and a
+memoised rule reads no key it did not declare.
+"""
 
 from __future__ import annotations
 
-from messages_schema import Linter
-from messages_schema.rules import RULES
+import contextlib
+import copy
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from messages_schema import LintConfig, Linter, Severity
+from messages_schema.rules import RULES, Node
+from messages_schema.rules._context import Context
 from messages_schema.rules._gates import GATES, present_tokens
 from messages_schema.rules._signals import SIGNALS, signals
+from tests.support import paths
 
 
 def test_gates_name_rules_and_signals() -> None:
@@ -56,11 +70,11 @@ def test_media_signal_skips_tool_results_without_media() -> None:
 
 def test_gated_linter_skips_media_rules_on_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """With no media in the request, the MED rules are not even called."""
-    from messages_schema.rules import _media
+    from messages_schema.rules import _media_probe
 
     calls: list[int] = []
-    original = _media.media_refs
-    monkeypatch.setattr(_media, "media_refs", lambda ctx: calls.append(1) or original(ctx))
+    original = _media_probe.media_refs
+    monkeypatch.setattr(_media_probe, "media_refs", lambda ctx: calls.append(1) or original(ctx))
     body = {
         "model": "claude-sonnet-4-5",
         "max_tokens": 8,
@@ -143,3 +157,97 @@ def test_parameter_memo_key_changes_with_the_day() -> None:
 
     assert linter_module._parameter_key(body, day) != linter_module._parameter_key(body, day + 1)
     assert linter_module._parameter_key({"model": {1, 2}}, day) is None  # not JSON: no memo
+
+
+class _Recording(dict):  # type: ignore[type-arg]
+    """A request body that notes every top-level key read from it (``*``: all of them)."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__(body)
+        self.read: set[str] = set()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        self.read.add("*")
+        return super().__iter__()
+
+    def keys(self) -> Any:
+        self.read.add("*")
+        return super().keys()
+
+    def items(self) -> Any:
+        self.read.add("*")
+        return super().items()
+
+    def values(self) -> Any:
+        self.read.add("*")
+        return super().values()
+
+
+def _request_fixtures() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    out = []
+    for path in sorted(paths.RULE_FIXTURES.glob("*.json")):
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            if case.get("kind", "request") == "request" and isinstance(case["payload"], dict):
+                out.append((path.stem, case["payload"], case.get("config", {})))
+    return out
+
+
+MEMOISED = sorted(code for code, r in RULES.items() if r.memo == "parameters")
+
+
+@pytest.mark.parametrize("code", MEMOISED)
+def test_memoised_rule_reads_only_declared_keys(code: str) -> None:
+    """
+    A memoised rule reads no top-level key outside its ``reads``: over every request
+    fixture (of every rule), with a fresh context, each key the rule or the context it
+    uses reads is noted. An undeclared key would give a stale memoised verdict.
+    """
+    entry = RULES[code]
+    assert entry.func is not None
+    read: set[str] = set()
+    for _, payload, config in _request_fixtures():
+        lint_config = LintConfig(**config)
+        linter = Linter(lint_config)
+        body = _Recording(copy.deepcopy(payload))
+        ctx = Context(body, kind="request", config=lint_config, lookup=linter._capabilities)
+        with contextlib.suppress(Exception):  # a crash is SCH099's business, not this test's
+            list(entry.func(ctx, body))
+        read |= body.read
+
+    assert read, code  # the recording works: every memoised rule reads something
+    assert read <= entry.reads, f"{code} reads {sorted(read - entry.reads)} undeclared"
+
+
+def test_a_rule_reading_an_undeclared_key_is_caught() -> None:
+    """The recording body sees a read the declaration leaves out."""
+    body = _Recording({"model": "m", "messages": []})
+    body.get("model")
+    _ = "messages" in body
+
+    assert body.read == {"model", "messages"}
+    assert not body.read <= frozenset({"model"})
+
+
+def test_memo_needs_its_keys() -> None:
+    """``memo="parameters"`` without ``reads``, or gated on a key it does not read, is refused."""
+    from messages_schema.rules._registry import rule
+
+    with pytest.raises(ValueError, match="reads"):
+        rule("ZZZ001", "zzz-one", on=Node.DOCUMENT, severity=Severity.ERROR, memo="parameters")
+    with pytest.raises(ValueError, match="does not read"):
+        rule("ZZZ002", "zzz-two", on=Node.DOCUMENT, severity=Severity.ERROR,
+             memo="parameters", reads=("model",), gate=("thinking",))
+    with pytest.raises(ValueError, match="memo"):
+        rule("ZZZ003", "zzz-three", on=Node.DOCUMENT, severity=Severity.ERROR, reads=("model",))

@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from messages_schema import LintConfig, lint
-from messages_schema.rules import _media
+from messages_schema.rules import _media_probe
 
 
 def b64_image(size: tuple[int, int] = (1, 1), fmt: str = "PNG") -> str:
@@ -110,7 +110,7 @@ class TestDimensions:
         buf = io.BytesIO()
         Image.new("RGB", (9000, 2)).save(buf, format="JPEG", icc_profile=b"\0" * 65_000)
         data = base64.b64encode(buf.getvalue()).decode()
-        assert len(data) > 4 * _media._HEADER_CHARS // 3
+        assert len(data) > 4 * _media_probe._HEADER_CHARS // 3
 
         f = only_finding(request(image(data, "image/jpeg")), code="MED004")
 
@@ -173,7 +173,7 @@ class TestPdfPages:
 class TestSkippedChecks:
     def test_without_pillow_one_info_and_no_crash(self, monkeypatch):
         """Without Pillow, dimension checks are skipped and MED009 is reported once."""
-        monkeypatch.setattr(_media, "_pillow", lambda: None)
+        monkeypatch.setattr(_media_probe, "_pillow", lambda: None)
         body = request(image(huge_jpeg_header(9000, 10), "image/jpeg"), image(b64_image()))
         found = lint(body, config=LintConfig(select=["MED"]))
         assert [f.code for f in found] == ["MED009"]
@@ -181,7 +181,7 @@ class TestSkippedChecks:
 
     def test_without_pypdf_one_info(self, monkeypatch):
         """Without pypdf, the page count is skipped and MED009 says so."""
-        monkeypatch.setattr(_media, "_pypdf", lambda: None)
+        monkeypatch.setattr(_media_probe, "_pypdf", lambda: None)
         doc = {
             "type": "document",
             "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0="},
@@ -195,8 +195,10 @@ class TestAnalysisIsShared:
     def test_each_image_is_decoded_once(self, monkeypatch):
         """Several MED rules share one analysis per image (Context.memo)."""
         calls = []
-        real = _media._base64_body
-        monkeypatch.setattr(_media, "_base64_body", lambda text: calls.append(1) or real(text))
+        real = _media_probe._base64_body
+        monkeypatch.setattr(
+            _media_probe, "_base64_body", lambda text: calls.append(1) or real(text)
+        )
         lint(request(image(b64_image()), image(b64_image())), config=LintConfig(select=["MED"]))
         assert len(calls) == 2
 

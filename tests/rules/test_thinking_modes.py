@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +18,9 @@ from messages_schema import LintConfig, lint
 from messages_schema.rules import RULES
 from messages_schema.rules._context import Context
 from messages_schema.rules._registry import THINKING_MODES
+from tests.support import paths
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = paths.RULE_FIXTURES
 THINKING_FAMILIES = ("THK", "MOD")
 
 

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from messages_schema._batchlint import Nulls, check_kind, check_nulls
+from messages_schema._records import Nulls, check_kind, check_nulls
 from messages_schema.arrow import FINDING_FIELDS, lint_batches
 from messages_schema.config import LintConfig
 

@@ -31,7 +31,6 @@ from messages_schema.findings import Severity
 from messages_schema.gateway import _encoding
 from messages_schema.gateway._errors import INVALID_JSON_PREFIX, Problem
 from messages_schema.linter import Linter
-from messages_schema.rules import RULES
 
 Normalizer: TypeAlias = Callable[[Any], Any]
 
@@ -340,18 +339,10 @@ def batch_problems(linter: Linter, value: Any, *, strict: bool = False) -> Itera
 
 
 def _duplicates(linter: Linter, items: list[Any]) -> Iterable[Problem]:
-    rule = RULES.get("BATCH001")
-    if rule is None or rule.code not in linter.enabled:
+    if "BATCH001" not in linter.enabled:
         return
-    from messages_schema.rules._batch import duplicate_custom_ids
+    from messages_schema.rules._batch import duplicate_custom_id, duplicate_custom_ids
 
     for index, custom_id, first in duplicate_custom_ids(items):
-        # The API's text for this has not been reported publicly; this one says which
-        # earlier item holds the id, in the API's path style.
-        yield Problem.at(
-            rule.code,
-            ("requests", index, "custom_id"),
-            f"custom_id `{custom_id}` is already used by requests.{first}; each custom_id"
-            " must be unique within the Message Batch",
-            severity=rule.severity,
-        )
+        finding = duplicate_custom_id(custom_id, f"by requests.{first}")
+        yield Problem.from_finding(finding, prefix=("requests", index))

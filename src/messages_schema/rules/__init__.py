@@ -3,7 +3,8 @@ The rule registry: every check the linter runs, by stable code.
 
 ``RULES`` maps codes to `Rule` values (read-only); `get_rule` looks one up and
 `select_rules` applies ruff-style selection (codes or prefixes; the more specific
-selector wins; preview rules need opting in).
+selector wins; preview rules need opting in). `make_finding` is the one way a finding
+is made, so that its name and default severity are always the registry's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from collections.abc import Iterable, Mapping
 
 # Importing the family modules registers their rules.
 from messages_schema.rules import _families  # noqa: F401
-from messages_schema.rules._registry import Node, Rule, Status, Violation, frozen_registry
+from messages_schema.rules._registry import (
+    Node,
+    Rule,
+    Status,
+    Violation,
+    frozen_registry,
+    make_finding,
+)
 
 __all__ = [
     "RULES",
@@ -23,6 +31,7 @@ __all__ = [
     "Violation",
     "get_rule",
     "known_prefixes",
+    "make_finding",
     "select_rules",
 ]
 

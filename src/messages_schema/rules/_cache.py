@@ -55,7 +55,13 @@ def breakpoints(ctx: Context) -> tuple[tuple[Path, dict[str, Any]], ...]:
     return result
 
 
-@rule("CACHE001", "too-many-cache-breakpoints", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "CACHE001",
+    "too-many-cache-breakpoints",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("@cache_count",),
+)
 def too_many_cache_breakpoints(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -95,7 +101,13 @@ def too_many_cache_breakpoints(ctx: Context, body: dict[str, Any]) -> Iterator[V
         )
 
 
-@rule("CACHE002", "cache-control-on-empty-text", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "CACHE002",
+    "cache-control-on-empty-text",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("@cache_empty_text",),
+)
 def cache_control_on_empty_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -133,7 +145,13 @@ def cache_control_on_empty_text(ctx: Context, body: dict[str, Any]) -> Iterator[
         )
 
 
-@rule("CACHE003", "cache-ttl-out-of-order", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "CACHE003",
+    "cache-ttl-out-of-order",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("@cache_long_ttl",),
+)
 def cache_ttl_out_of_order(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -178,7 +196,13 @@ def cache_ttl_out_of_order(ctx: Context, body: dict[str, Any]) -> Iterator[Viola
             seen_short = True
 
 
-@rule("CACHE004", "top-level-cache-ttl-conflict", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "CACHE004",
+    "top-level-cache-ttl-conflict",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("cache_control",),
+)
 def top_level_cache_ttl_conflict(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does

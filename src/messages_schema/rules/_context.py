@@ -1,14 +1,12 @@
-"""What rules share about one document: the merged turns, the tools, the thinking config."""
+"""What rules share about one document: messages, tools, the thinking config, the model."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-import attrs
-
-from messages_schema._types import JSONObject, Path
+from messages_schema._types import JSONObject
 from messages_schema.rules._facts import ConversationFacts, scan
 
 if TYPE_CHECKING:
@@ -16,64 +14,6 @@ if TYPE_CHECKING:
 
 
 _T = TypeVar("_T")
-
-
-@attrs.frozen(kw_only=True)
-class Block:
-    """One content block of a turn, and where it sits in the document."""
-
-    message: int
-    #: Index inside ``content``; ``None`` for string content (one implicit text block).
-    index: int | None
-    block: Any
-
-    @property
-    def type(self) -> str | None:
-        """The block's ``type`` (``"text"`` for string content), or None if it has none."""
-        if self.index is None:
-            return "text"
-        t = self.block.get("type") if isinstance(self.block, dict) else None
-        return t if isinstance(t, str) else None
-
-    @property
-    def path(self) -> Path:
-        """Path of the block relative to the request body."""
-        if self.index is None:
-            return ("messages", self.message, "content")
-        return ("messages", self.message, "content", self.index)
-
-
-@attrs.frozen(kw_only=True)
-class Turn:
-    """
-    A run of consecutive same-role messages, merged the way the API merges them.
-
-    ``messages`` lists the indices of the merged messages, ``blocks`` their content in
-    order. Messages with ``role: system`` are not turns and are skipped.
-    """
-
-    role: str
-    messages: tuple[int, ...]
-    blocks: tuple[Block, ...]
-
-    @property
-    def first(self) -> int:
-        """Index of the first merged message."""
-        return self.messages[0]
-
-    @property
-    def last(self) -> int:
-        """Index of the last merged message."""
-        return self.messages[-1]
-
-
-def _blocks_of(index: int, message: Any) -> Iterator[Block]:
-    content = message.get("content") if isinstance(message, dict) else None
-    if isinstance(content, str):
-        yield Block(message=index, index=None, block=content)
-    elif isinstance(content, list):
-        for j, block in enumerate(content):
-            yield Block(message=index, index=j, block=block)
 
 
 class _cached(Generic[_T]):  # noqa: N801 - used as a decorator, like cached_property
@@ -106,12 +46,7 @@ class _cached(Generic[_T]):  # noqa: N801 - used as a decorator, like cached_pro
 
 
 class Context:
-    """
-    Facts about one request body, computed once and shared by every rule.
-
-    The walker sets `message_index`, `block_index` and `tool_index` before it
-    calls a rule on a message, a block or a tool.
-    """
+    """Facts about one request body, computed once and shared by every rule."""
 
     def __init__(
         self,
@@ -127,9 +62,6 @@ class Context:
         self.config = config
         self._given_capabilities = capabilities
         self._lookup = lookup
-        self.message_index = -1
-        self.block_index = -1
-        self.tool_index = -1
 
     @_cached
     def capabilities(self) -> Any:
@@ -146,32 +78,6 @@ class Context:
         """The ``messages`` list, or an empty list when it is missing or malformed."""
         value = self.document.get("messages")
         return value if isinstance(value, list) else []
-
-    @_cached
-    def turns(self) -> tuple[Turn, ...]:
-        """The conversation after the API's own merging of same-role runs."""
-        turns: list[Turn] = []
-        for i, message in enumerate(self.messages):
-            role = message.get("role") if isinstance(message, dict) else None
-            if not isinstance(role, str) or role == "system":
-                continue
-            blocks = tuple(_blocks_of(i, message))
-            if turns and turns[-1].role == role:
-                prev = turns[-1]
-                turns[-1] = Turn(
-                    role=role, messages=(*prev.messages, i), blocks=prev.blocks + blocks
-                )
-            else:
-                turns.append(Turn(role=role, messages=(i,), blocks=blocks))
-        return tuple(turns)
-
-    @_cached
-    def _turn_by_message(self) -> dict[int, int]:
-        return {m: t for t, turn in enumerate(self.turns) for m in turn.messages}
-
-    def turn_of(self, message_index: int) -> int | None:
-        """Index into `turns` of the turn holding message *message_index*."""
-        return self._turn_by_message.get(message_index)
 
     @_cached
     def tools(self) -> list[Any]:

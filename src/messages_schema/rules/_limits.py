@@ -128,6 +128,8 @@ def _has_email(value: str) -> bool:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    memo="parameters",
+    reads=("max_tokens", "model"),
 )
 def max_tokens_above_model_limit(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -194,6 +196,9 @@ def _given(body: dict[str, Any], key: str) -> bool:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    gate=("top_p",),
+    memo="parameters",
+    reads=("model", "temperature", "top_p"),
 )
 def temperature_with_top_p(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -248,6 +253,9 @@ def _stop_sequences(body: dict[str, Any]) -> list[Any]:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    gate=("stop_sequences",),
+    memo="parameters",
+    reads=("stop_sequences",),
 )
 def empty_stop_sequence(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     r"""
@@ -291,6 +299,9 @@ def empty_stop_sequence(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    gate=("stop_sequences",),
+    memo="parameters",
+    reads=("stop_sequences",),
 )
 def whitespace_stop_sequence(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     r"""
@@ -359,6 +370,9 @@ def _user_id(body: dict[str, Any]) -> str | None:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
+    gate=("metadata",),
+    memo="parameters",
+    reads=("metadata",),
 )
 def email_in_user_id(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -406,6 +420,9 @@ def email_in_user_id(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     on=Node.DOCUMENT,
     severity=Severity.WARNING,
     kinds=("request", "batch_request"),
+    gate=("metadata",),
+    memo="parameters",
+    reads=("metadata",),
 )
 def user_id_too_long(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from messages_schema._apipath import api_path
 from messages_schema._types import Path
 from messages_schema.rules._context import Context
+from messages_schema.schemas._apipath import api_path
 
 
 def api_location(ctx: Context, path: Path, *, drop: int = 0, append: str = "") -> str:

@@ -52,6 +52,8 @@ _SAMPLING: Final = ("temperature", "top_p", "top_k")
     on=Node.DOCUMENT,
     severity=Severity.WARNING,
     thinking_modes=THINKING_MODES,
+    memo="parameters",
+    reads=("model",),
 )
 def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -93,6 +95,8 @@ def unknown_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     on=Node.DOCUMENT,
     severity=Severity.WARNING,
     thinking_modes=THINKING_MODES,
+    memo="parameters",
+    reads=("model",),
 )
 def retired_model(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -149,6 +153,7 @@ def _final_assistant(ctx: Context) -> tuple[int, Any] | None:
     severity=Severity.ERROR,
     kinds=("request", "batch_request"),
     thinking_modes=THINKING_MODES,
+    gate=("@prefill",),
 )
 def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -216,6 +221,9 @@ def prefill_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     thinking_modes=THINKING_MODES,
+    gate=("thinking",),
+    memo="parameters",
+    reads=("model", "thinking"),
 )
 def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -285,6 +293,7 @@ def unsupported_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     thinking_modes=THINKING_MODES,
+    gate=("@system_messages",),
 )
 def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -350,6 +359,9 @@ def system_role_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Viol
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     thinking_modes=THINKING_MODES,
+    gate=("output_config",),
+    memo="parameters",
+    reads=("model", "output_config"),
 )
 def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -411,6 +423,9 @@ def unsupported_effort(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     fixable=True,
     kinds=("request", "batch_request"),
     thinking_modes=THINKING_MODES,
+    gate=("temperature", "top_p", "top_k"),
+    memo="parameters",
+    reads=("model", "temperature", "top_k", "top_p"),
 )
 def sampling_parameter_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -503,6 +518,9 @@ def _deprecated_sampling(key: str) -> Violation:
     on=Node.DOCUMENT,
     severity=Severity.WARNING,
     thinking_modes=THINKING_MODES,
+    gate=("thinking",),
+    memo="parameters",
+    reads=("model", "thinking"),
 )
 def deprecated_thinking_type(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -552,6 +570,7 @@ _FORCED: Final = frozenset({"any", "tool"})
     severity=Severity.ERROR,
     since="0.2.0",
     thinking_modes=THINKING_MODES,
+    gate=("tool_choice",),
 )
 def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -608,6 +627,7 @@ def forced_tool_choice_unsupported(ctx: Context, body: dict[str, Any]) -> Iterat
     severity=Severity.ERROR,
     since="0.2.0",
     thinking_modes=frozenset({"disabled", "between_tools"}),
+    gate=("thinking",),
 )
 def thinking_off_effort_too_high(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -683,6 +703,7 @@ def _tools_of_type(body: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any], 
     severity=Severity.ERROR,
     since="0.2.0",
     thinking_modes=THINKING_MODES,
+    gate=("tools",),
 )
 def advisor_model_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -749,6 +770,7 @@ def _canonical(model: str) -> str:
     severity=Severity.ERROR,
     since="0.2.0",
     thinking_modes=THINKING_MODES,
+    gate=("fallbacks",),
 )
 def fallbacks_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -802,6 +824,7 @@ def fallbacks_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     severity=Severity.ERROR,
     since="0.2.0",
     thinking_modes=THINKING_MODES,
+    gate=("tools",),
 )
 def tool_type_unsupported(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """

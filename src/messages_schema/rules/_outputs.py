@@ -135,7 +135,9 @@ def _types(node: dict[str, Any]) -> list[str]:
 
 
 @rule("OUT001", "unsupported-schema-keyword", on=Node.DOCUMENT, severity=Severity.ERROR,
-      kinds=_KINDS, since="0.2.0")  # fmt: skip
+      kinds=_KINDS, since="0.2.0",
+    gate=("output_config", "output_format", "tools"),
+)  # fmt: skip
 def unsupported_schema_keyword(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -204,7 +206,9 @@ def unsupported_schema_keyword(ctx: Context, body: dict[str, Any]) -> Iterator[V
 
 
 @rule("OUT002", "additional-properties-not-false", on=Node.DOCUMENT, severity=Severity.ERROR,
-      kinds=_KINDS, since="0.2.0")  # fmt: skip
+      kinds=_KINDS, since="0.2.0",
+    gate=("output_config", "output_format", "tools"),
+)  # fmt: skip
 def additional_properties_not_false(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -254,7 +258,9 @@ def _strict_tools(body: dict[str, Any]) -> list[int]:
 
 
 @rule("OUT003", "too-many-strict-tools", on=Node.DOCUMENT, severity=Severity.ERROR,
-      kinds=_KINDS, since="0.2.0")  # fmt: skip
+      kinds=_KINDS, since="0.2.0",
+    gate=("tools",),
+)  # fmt: skip
 def too_many_strict_tools(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -319,7 +325,9 @@ def _property_counts(body: dict[str, Any]) -> tuple[int, int, Path | None, Path 
 
 
 @rule("OUT004", "too-many-optional-properties", on=Node.DOCUMENT, severity=Severity.ERROR,
-      kinds=_KINDS, since="0.2.0")  # fmt: skip
+      kinds=_KINDS, since="0.2.0",
+    gate=("output_config", "output_format", "tools"),
+)  # fmt: skip
 def too_many_optional_properties(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -356,7 +364,9 @@ def too_many_optional_properties(ctx: Context, body: dict[str, Any]) -> Iterator
 
 
 @rule("OUT005", "too-many-union-properties", on=Node.DOCUMENT, severity=Severity.ERROR,
-      kinds=_KINDS, since="0.2.0")  # fmt: skip
+      kinds=_KINDS, since="0.2.0",
+    gate=("output_config", "output_format", "tools"),
+)  # fmt: skip
 def too_many_union_properties(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -393,7 +403,9 @@ def too_many_union_properties(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
 
 
 @rule("OUT006", "deprecated-output-format", on=Node.DOCUMENT, severity=Severity.WARNING,
-      kinds=_KINDS, since="0.2.0")  # fmt: skip
+      kinds=_KINDS, since="0.2.0",
+    gate=("output_format",),
+)  # fmt: skip
 def deprecated_output_format(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -435,7 +447,9 @@ def _has_format(body: dict[str, Any]) -> bool:
 
 
 @rule("OUT007", "structured-output-with-prefill", on=Node.DOCUMENT, severity=Severity.ERROR,
-      kinds=("request", "batch_request"), since="0.2.0")  # fmt: skip
+      kinds=("request", "batch_request"), since="0.2.0",
+    gate=("output_config", "output_format"),
+)  # fmt: skip
 def structured_output_with_prefill(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -475,7 +489,9 @@ def structured_output_with_prefill(ctx: Context, body: dict[str, Any]) -> Iterat
 
 
 @rule("OUT008", "structured-output-with-citations", on=Node.DOCUMENT,
-      severity=Severity.ERROR, kinds=_KINDS, since="0.2.0")  # fmt: skip
+      severity=Severity.ERROR, kinds=_KINDS, since="0.2.0",
+    gate=("output_config", "output_format"),
+)  # fmt: skip
 def structured_output_with_citations(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does

@@ -8,12 +8,12 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
-from messages_schema._types import KINDS, Kind, Path
-from messages_schema.findings import Fix, Severity
+from messages_schema._types import KINDS, REQUEST_KINDS, Kind, Path
+from messages_schema.findings import Finding, Fix, Location, Severity
 
 if TYPE_CHECKING:
     from messages_schema.rules._context import Context
@@ -26,14 +26,6 @@ class Node(enum.Enum):
     SCHEMA = "schema"
     #: The request body (for batch items: ``params``), once.
     DOCUMENT = "document"
-    #: Each item of ``messages``.
-    MESSAGE = "message"
-    #: Each content block of each message.
-    BLOCK = "block"
-    #: Each item of ``tools``.
-    TOOL = "tool"
-    #: A whole batch request item ``{custom_id, params}``.
-    ITEM = "item"
     #: A stream transcript (list of events), checked by the stream validator.
     STREAM = "stream"
     #: Several records of one file, checked by the file checker.
@@ -68,6 +60,9 @@ class Violation:
 
 RuleFunc: TypeAlias = Callable[["Context", Any], Iterable[Violation]]
 
+#: How a rule's verdict may be memoised (see `Rule.memo`).
+Memo: TypeAlias = Literal["parameters"]
+
 #: The thinking modes a request runs in (`Context.thinking_mode`).
 THINKING_MODES: frozenset[str] = frozenset({"enabled", "adaptive", "disabled", "between_tools"})
 
@@ -92,6 +87,14 @@ class Rule:
     #: The thinking modes the rule applies to (`THINKING_MODES`: any mode, known or not);
     #: None for rules that do not declare them (families other than THK and MOD).
     thinking_modes: frozenset[str] | None = None
+    #: Tokens of which at least one must be present for the rule to run: top-level keys
+    #: of the body or ``@`` signals (`messages_schema.rules._signals`); None: always runs.
+    gate: tuple[str, ...] | None = None
+    #: ``"parameters"``: the verdict depends only on the `reads` keys of the body, the
+    #: configuration, the model's capabilities and the day, so the linter memoises it.
+    memo: Memo | None = None
+    #: The top-level keys of the body a memoised rule reads (its memo key).
+    reads: frozenset[str] = frozenset()
     func: RuleFunc | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -110,9 +113,8 @@ class Rule:
 _CODE = re.compile(r"^[A-Z]+[0-9]{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REGISTRY: dict[str, Rule] = {}
-_REQUEST_KINDS: tuple[Kind, ...] = ("request", "count_tokens", "batch_request")
-#: Kinds a request rule applies to unless it says otherwise.
-REQUEST_KINDS: frozenset[str] = frozenset(_REQUEST_KINDS)
+#: Kinds a request rule applies to unless it says otherwise, in `KINDS` order.
+_REQUEST_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS if k in REQUEST_KINDS)
 
 
 def rule(
@@ -126,13 +128,24 @@ def rule(
     status: Status = Status.STABLE,
     fixable: bool = False,
     thinking_modes: Iterable[str] | None = None,
+    gate: Iterable[str] | None = None,
+    memo: Memo | None = None,
+    reads: Iterable[str] = (),
 ) -> Callable[[RuleFunc], RuleFunc]:
     """
     Register the decorated function as rule *code*; its docstring is the rule's doc.
 
-    *thinking_modes* are the thinking modes the rule applies to (see
-    `Context.thinking_mode`); the rule is not run in another mode, nor when the mode is
-    unknown, unless it names them all (`THINKING_MODES`).
+    Everything the engine needs to know about the rule is declared here:
+
+    * *thinking_modes*: the thinking modes the rule applies to (see
+      `Context.thinking_mode`); the rule is not run in another mode, nor when the mode
+      is unknown, unless it names them all (`THINKING_MODES`).
+    * *gate*: tokens of which one must be present for the rule to have anything to say
+      (top-level keys, or ``@`` signals raised by `messages_schema.rules._signals`).
+    * *memo* and *reads*: ``memo="parameters"`` for a rule whose verdict depends only on
+      the top-level keys it *reads* (plus configuration, capabilities and the day); the
+      linter then memoises it per distinct values of those keys. A test runs each such
+      rule over its fixtures and fails if it reads a key it did not declare.
     """
     if not _CODE.match(code):
         msg = f"rule code {code!r} must be capital letters then three digits"
@@ -150,6 +163,22 @@ def rule(
         msg = f"rule {code} names unknown thinking modes {sorted(modes - THINKING_MODES)}"
         raise ValueError(msg)
 
+    gate = None if gate is None else tuple(gate)
+    read = frozenset(reads)
+    if gate is not None and not gate:
+        msg = f"rule {code}: an empty gate never opens"
+        raise ValueError(msg)
+    if memo is not None and (memo != "parameters" or not read):
+        msg = f"rule {code}: memo='parameters' needs the keys it reads (reads=...)"
+        raise ValueError(msg)
+    if memo is not None and gate is not None and not set(gate) <= read:
+        # A memoised rule sees the document only through its memo key.
+        msg = f"rule {code}: gated on {sorted(set(gate) - read)}, which it does not read"
+        raise ValueError(msg)
+    if read and memo is None:
+        msg = f"rule {code}: reads=... declares a memo key; say memo='parameters'"
+        raise ValueError(msg)
+
     def decorate(func: RuleFunc) -> RuleFunc:
         if modes is not None and modes != THINKING_MODES:
             func = _quiet_outside(func, modes)
@@ -165,6 +194,9 @@ def rule(
                 doc=inspect.cleandoc(func.__doc__ or ""),
                 fixable=fixable,
                 thinking_modes=modes,
+                gate=gate,
+                memo=memo,
+                reads=read,
                 func=func,
             )
         )
@@ -199,3 +231,40 @@ def register(entry: Rule) -> None:
 def frozen_registry() -> Mapping[str, Rule]:
     """Return a read-only view of every registered rule, by code, in code order."""
     return MappingProxyType(dict(sorted(_REGISTRY.items())))
+
+
+def make_finding(
+    code: str,
+    message: str,
+    path: Path = (),
+    *,
+    api_path: str = "",
+    api_error: str | None = None,
+    fix: Fix | None = None,
+    severity: Severity | None = None,
+    location: Location | None = None,
+) -> Finding:
+    """
+    Return a finding of rule *code*, named and graded by the registry.
+
+    *severity* overrides the rule's own for this one finding (a warning under an
+    unknown beta, a setting that promotes it); everything else about the rule comes
+    from the registry, so a code, its name and its severity cannot drift apart.
+
+    Raises:
+        KeyError: *code* is not registered (a bug in the caller, not in the payload).
+
+    .. versionadded:: 0.2.0
+    """
+    entry = _REGISTRY[code]
+    return Finding(
+        code=code,
+        name=entry.name,
+        severity=severity or entry.severity,
+        message=message,
+        path=path,
+        api_path=api_path,
+        api_error=api_error,
+        fix=fix,
+        location=location,
+    )

@@ -90,6 +90,9 @@ def _number(value: Any) -> float | None:
     kinds=_GENERATING_KINDS,
     fixable=True,
     thinking_modes=("enabled",),
+    gate=("thinking",),
+    memo="parameters",
+    reads=("max_tokens", "model", "thinking"),
 )
 def budget_not_below_max_tokens(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -154,6 +157,9 @@ def budget_not_below_max_tokens(ctx: Context, body: dict[str, Any]) -> Iterator[
     kinds=_GENERATING_KINDS,
     fixable=True,
     thinking_modes=("enabled", "adaptive"),
+    gate=("temperature",),
+    memo="parameters",
+    reads=("model", "temperature", "thinking"),
 )
 def temperature_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -213,6 +219,9 @@ def temperature_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Vi
     kinds=_GENERATING_KINDS,
     fixable=True,
     thinking_modes=("enabled",),
+    gate=("top_k",),
+    memo="parameters",
+    reads=("model", "thinking", "top_k"),
 )
 def top_k_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -265,6 +274,9 @@ def top_k_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     kinds=_GENERATING_KINDS,
     fixable=True,
     thinking_modes=("enabled",),
+    gate=("top_p",),
+    memo="parameters",
+    reads=("model", "thinking", "top_p"),
 )
 def top_p_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -318,6 +330,9 @@ def top_p_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     kinds=_GENERATING_KINDS,
     fixable=True,
     thinking_modes=("enabled",),
+    gate=("tool_choice",),
+    memo="parameters",
+    reads=("model", "thinking", "tool_choice"),
 )
 def forced_tool_choice_with_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -378,6 +393,7 @@ def forced_tool_choice_with_thinking(ctx: Context, body: dict[str, Any]) -> Iter
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     thinking_modes=("enabled",),
+    gate=("@loop_without_thinking",),
 )
 def final_assistant_without_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -468,6 +484,7 @@ def _first_block(facts: Any, turn: int) -> tuple[int, str] | None:
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
     thinking_modes=("enabled", "adaptive"),
+    gate=("@thinking_not_first",),
 )
 def thinking_not_first(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -530,6 +547,7 @@ def thinking_not_first(ctx: Context, body: dict[str, Any]) -> Iterator[Violation
     kinds=_GENERATING_KINDS,
     fixable=True,
     thinking_modes=THINKING_MODES,
+    gate=("@prefill",),
 )
 def thinking_block_last(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -593,6 +611,7 @@ def thinking_block_last(ctx: Context, body: dict[str, Any]) -> Iterator[Violatio
     kinds=_GENERATING_KINDS,
     fixable=True,
     thinking_modes=("disabled",),
+    gate=("@thinking_blocks",),
 )
 def thinking_blocks_while_disabled(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -693,6 +712,7 @@ CLEAR_THINKING = "`clear_thinking_20251015` strategy requires `thinking` to be e
     severity=Severity.ERROR,
     since="0.2.0",
     thinking_modes=frozenset({"disabled"}),
+    gate=("context_management",),
 )
 def clear_thinking_without_thinking(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """

@@ -76,6 +76,7 @@ MAX_SCHEMA_DEPTH = 64
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     fixable=True,
+    gate=("@unanswered_tool_use",),
 )
 def tool_use_without_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -192,6 +193,7 @@ def _answer_fix(messages: list[Any], target: int, ids: list[str]) -> Fix | None:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     fixable=True,
+    gate=("@unmatched_tool_result",),
 )
 def tool_result_without_tool_use(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -254,7 +256,13 @@ def tool_result_without_tool_use(ctx: Context, body: dict[str, Any]) -> Iterator
             )
 
 
-@rule("TOOL003", "duplicate-tool-use-id", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "TOOL003",
+    "duplicate-tool-use-id",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("@duplicate_uses",),
+)
 def duplicate_tool_use_id(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -290,7 +298,7 @@ def duplicate_tool_use_id(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
         )
 
 
-@rule("TOOL004", "duplicate-tool-name", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule("TOOL004", "duplicate-tool-name", on=Node.DOCUMENT, severity=Severity.ERROR, gate=("tools",))
 def duplicate_tool_name(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -359,7 +367,7 @@ def _schema_problem(encoded: bytes) -> str | None:
     return f"{detail} (at `/{where}`)" if where else detail
 
 
-@rule("TOOL005", "invalid-input-schema", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule("TOOL005", "invalid-input-schema", on=Node.DOCUMENT, severity=Severity.ERROR, gate=("tools",))
 def invalid_input_schema(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -398,7 +406,13 @@ def invalid_input_schema(ctx: Context, body: dict[str, Any]) -> Iterator[Violati
     yield from _tools_verdicts(ctx)["TOOL005"]
 
 
-@rule("TOOL006", "input-schema-top-level-combinator", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "TOOL006",
+    "input-schema-top-level-combinator",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("tools",),
+)
 def input_schema_top_level_combinator(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -437,6 +451,7 @@ def _is_toolset(tool: Any) -> bool:
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     kinds=_GENERATING_KINDS,
+    gate=("tool_choice",),
 )
 def tool_choice_unknown_tool(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -480,7 +495,13 @@ def tool_choice_unknown_tool(ctx: Context, body: dict[str, Any]) -> Iterator[Vio
     )
 
 
-@rule("TOOL008", "allowed-and-blocked-domains", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "TOOL008",
+    "allowed-and-blocked-domains",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("tools",),
+)
 def allowed_and_blocked_domains(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -509,7 +530,9 @@ def allowed_and_blocked_domains(ctx: Context, body: dict[str, Any]) -> Iterator[
 
 
 @rule("TOOL010", "empty-domain-list", on=Node.DOCUMENT, severity=Severity.ERROR,
-      since="0.2.0", fixable=True)  # fmt: skip
+      since="0.2.0", fixable=True,
+    gate=("tools",),
+)  # fmt: skip
 def empty_domain_list(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -539,7 +562,9 @@ def empty_domain_list(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]
 
 
 @rule("TOOL011", "invalid-property-name", on=Node.DOCUMENT, severity=Severity.ERROR,
-      since="0.2.0")  # fmt: skip
+      since="0.2.0",
+    gate=("tools",),
+)  # fmt: skip
 def invalid_property_name(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -571,7 +596,9 @@ def invalid_property_name(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
 
 
 @rule("TOOL012", "prefill-with-forced-tool-choice", on=Node.DOCUMENT, severity=Severity.ERROR,
-      since="0.2.0", kinds=("request", "batch_request"))  # fmt: skip
+      since="0.2.0", kinds=("request", "batch_request"),
+    gate=("tool_choice",),
+)  # fmt: skip
 def prefill_with_forced_tool_choice(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -616,7 +643,14 @@ def prefill_with_forced_tool_choice(ctx: Context, body: dict[str, Any]) -> Itera
                         api_path="")
 
 
-@rule("TOOL009", "empty-error-tool-result", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
+@rule(
+    "TOOL009",
+    "empty-error-tool-result",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    fixable=True,
+    gate=("@empty_error_results",),
+)
 def empty_error_tool_result(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does

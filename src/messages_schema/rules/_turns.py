@@ -43,7 +43,14 @@ EMPTY_ANY = (
 TRAILING_WHITESPACE = "final assistant content cannot end with trailing whitespace"
 
 
-@rule("TURN001", "empty-text-block", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
+@rule(
+    "TURN001",
+    "empty-text-block",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    fixable=True,
+    gate=("@empty_text",),
+)
 def empty_text_block(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -103,7 +110,14 @@ def empty_text_block(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-@rule("TURN002", "whitespace-only-text", on=Node.DOCUMENT, severity=Severity.ERROR, fixable=True)
+@rule(
+    "TURN002",
+    "whitespace-only-text",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    fixable=True,
+    gate=("@whitespace",),
+)
 def whitespace_only_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     r"""
     ## What it does
@@ -174,7 +188,13 @@ def whitespace_only_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violati
             )
 
 
-@rule("TURN003", "empty-message-content", on=Node.DOCUMENT, severity=Severity.ERROR)
+@rule(
+    "TURN003",
+    "empty-message-content",
+    on=Node.DOCUMENT,
+    severity=Severity.ERROR,
+    gate=("@empty_message",),
+)
 def empty_message_content(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -233,6 +253,7 @@ def empty_message_content(ctx: Context, body: dict[str, Any]) -> Iterator[Violat
     on=Node.DOCUMENT,
     severity=Severity.ERROR,
     fixable=True,
+    gate=("@prefill",),
 )
 def final_assistant_trailing_whitespace(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     r"""
@@ -308,7 +329,14 @@ def final_assistant_trailing_whitespace(ctx: Context, body: dict[str, Any]) -> I
     )
 
 
-@rule("TURN005", "consecutive-same-role", on=Node.DOCUMENT, severity=Severity.INFO, fixable=True)
+@rule(
+    "TURN005",
+    "consecutive-same-role",
+    on=Node.DOCUMENT,
+    severity=Severity.INFO,
+    fixable=True,
+    gate=("@same_role",),
+)
 def consecutive_same_role(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -364,7 +392,13 @@ def _ends_in_server_tool_use(message: Any) -> bool:
     return content[-1].get("type") == "server_tool_use"
 
 
-@rule("TURN006", "system-message-placement", on=Node.DOCUMENT, severity=Severity.WARNING)
+@rule(
+    "TURN006",
+    "system-message-placement",
+    on=Node.DOCUMENT,
+    severity=Severity.WARNING,
+    gate=("@system_messages",),
+)
 def system_message_placement(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
     ## What it does
@@ -486,6 +520,7 @@ def _system_text_blocks(system: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     kinds=("request", "count_tokens", "batch_request"),
     since="0.2.0",
     fixable=True,
+    gate=("system",),
 )
 def empty_system_text(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     r"""

@@ -43,6 +43,7 @@ def _at_least(ctx: Context, version: str) -> bool:
     since="0.2.0",
     fixable=True,
     kinds=("request", "batch_request", "count_tokens"),
+    gate=("temperature", "top_p", "top_k"),
 )
 def sampling_parameter_removed(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """
@@ -97,6 +98,7 @@ def sampling_parameter_removed(ctx: Context, body: dict[str, Any]) -> Iterator[V
     severity=Severity.ERROR,
     since="0.2.0",
     kinds=("request", "batch_request", "count_tokens"),
+    gate=("@media",),
 )
 def document_in_assistant_message(ctx: Context, body: dict[str, Any]) -> Iterator[Violation]:
     """

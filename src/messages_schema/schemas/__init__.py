@@ -25,8 +25,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
-from messages_schema import _betas
 from messages_schema.exceptions import SchemaNotFoundError
+from messages_schema.schemas import _betas
 
 __all__ = [
     "BASE_URI",
