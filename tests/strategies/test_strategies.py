@@ -319,6 +319,26 @@ class TestFromType:
         )
         assert (0, "") == (done.returncode, done.stderr)
 
+    def test_without_hypothesis_the_import_names_the_extra(self) -> None:
+        """Without Hypothesis installed, importing the strategies says which extra to install."""
+        import subprocess
+        import sys
+
+        probe = (
+            "import sys\n"
+            "sys.modules['hypothesis'] = None  # as if the extra were not installed\n"
+            "try:\n"
+            "    import messages_schema.strategies\n"
+            "except ImportError as exc:\n"
+            "    print(exc)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+            check=False,
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        assert "pip install 'messages-schema[hypothesis]'" in done.stdout
+
     def test_every_hooked_model_has_a_strategy(self) -> None:
         """The entry point's list and `model_strategy` name the same classes."""
         from messages_schema.models._hypothesis import FROM_TYPE_MODELS

@@ -24,6 +24,15 @@ is drawn). No other module of the package imports this one.
 .. versionadded:: 0.1.0
 """
 
+try:
+    import hypothesis  # noqa: F401  (the extra; its absence is named below)
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess without it
+    msg = (
+        "messages_schema.strategies needs hypothesis.\n"
+        "Install it with: pip install 'messages-schema[hypothesis]'"
+    )
+    raise ImportError(msg) from exc
+
 from messages_schema.strategies._from_type import model_strategy as model_strategy
 from messages_schema.strategies._mutations import (
     CONFIGURED_REQUEST_CODES,
