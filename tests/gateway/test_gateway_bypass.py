@@ -15,18 +15,16 @@ import gzip
 import http.client
 import json
 import logging
-import threading
-import time
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import brotli
 import pytest
-import uvicorn
 import zstandard
 
 from messages_schema.gateway import make_proxy_app
+from tests.support.served import Served
 
 WAIT = 5.0
 LIMIT = 1_000_000
@@ -69,35 +67,13 @@ class Recorder:
         await send({"type": "http.response.body", "body": payload})
 
 
-class Served:
-    def __init__(self, app: Any) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                lifespan="on", access_log=False, server_header=False,
-                                date_header=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> int:
-        self.thread.start()
-        deadline = time.monotonic() + WAIT
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            assert self.thread.is_alive(), "uvicorn stopped"
-            time.sleep(0.01)
-        return int(self.server.servers[0].sockets[0].getsockname()[1])
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(WAIT)
-
-
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[Recorder, int]]:
     upstream = Recorder()
-    with Served(upstream) as upstream_port:
+    with Served(upstream, log_level="warning") as upstream_port:
         proxy = make_proxy_app(f"http://127.0.0.1:{upstream_port}", max_body_bytes=LIMIT,
                                check_processes=0)
-        with Served(proxy) as port:
+        with Served(proxy, log_level="warning") as port:
             yield upstream, port
 
 

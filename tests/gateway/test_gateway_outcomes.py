@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from messages_schema.gateway import make_proxy_app
+from tests.support.served import Served
 
 WAIT = 5.0
 MODEL = "claude-sonnet-4-6"
@@ -81,28 +81,6 @@ class Upstream:
             headers.append((b"content-encoding", b"gzip"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
-
-
-class Served:
-    def __init__(self, app: Any) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical",
-                                lifespan="on", access_log=False, server_header=False,
-                                date_header=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> int:
-        self.thread.start()
-        deadline = time.monotonic() + WAIT
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            assert self.thread.is_alive(), "uvicorn stopped"
-            time.sleep(0.01)
-        return int(self.server.servers[0].sockets[0].getsockname()[1])
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(WAIT)
 
 
 @pytest.fixture(scope="module")

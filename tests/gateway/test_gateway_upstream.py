@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from messages_schema import ConfigError
 from messages_schema.gateway import make_proxy_app
 from messages_schema.gateway._upstream import AiohttpUpstream, UpstreamError, env_proxy
+from tests.support.served import Served
 
 WAIT = 5.0
 MODEL = "claude-sonnet-4-6"
@@ -80,28 +80,6 @@ class Recorder:
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", b"application/json"), (b"set-cookie", b"session=upstream-1")]})
         await send({"type": "http.response.body", "body": MESSAGE})
-
-
-class Served:
-    def __init__(self, app: Any, **options: Any) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical",
-                                lifespan="on", access_log=False, server_header=False,
-                                date_header=False, **options)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> int:
-        self.thread.start()
-        deadline = time.monotonic() + WAIT
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            assert self.thread.is_alive(), "uvicorn stopped"
-            time.sleep(0.01)
-        return int(self.server.servers[0].sockets[0].getsockname()[1])
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(WAIT)
 
 
 @pytest.fixture(scope="module")
